@@ -1,0 +1,67 @@
+/*
+ * main.c — evstudy's entry point: look the subcommand up and hand over.
+ *
+ * Subcommands are a table of {name, function, summary}; `evstudy help CMD`
+ * is `evstudy CMD --help`. Adding a command is one line here and one file.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    evs_cmd_fn fn;
+    const char *summary;
+} commands[] = {
+    {"run", cmd_run, "run an event study from a study file and write the result files"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "usage: evstudy COMMAND [options]\n\n"
+                "Measures how prices react to news: abnormal returns and their significance\n"
+                "around event dates (event studies).\n\ncommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp, "\n'evstudy COMMAND --help' describes a command; 'evstudy --version' prints the version.\n"
+                "Exit codes: 0 success, 1 data or analysis error, 2 usage error, 3 network error, 4 I/O error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return cli_close_stdout(0);
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("evstudy %s\n", EVS_VERSION);
+        return cli_close_stdout(0);
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            usage(stdout);
+            return cli_close_stdout(0);
+        }
+        cmd = argv[2];
+        for (size_t i = 0; i < NCOMMANDS; i++)
+            if (strcmp(commands[i].name, cmd) == 0) {
+                char *hargv[] = {argv[2], "--help", NULL};
+                return commands[i].fn(2, hargv);
+            }
+        cli_error("unknown command '%s' (see 'evstudy --help')", cmd);
+        return 2;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, cmd) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (see 'evstudy --help')", cmd);
+    return 2;
+}

@@ -1,0 +1,30 @@
+/*
+ * evs_date.h — calendar dates as day numbers.
+ *
+ * A date is an int: days since 1970-01-01 in the proleptic Gregorian
+ * calendar. Accepted range: 1800-01-01 .. 2199-12-31 (EVS_DATE_MIN/MAX);
+ * anything outside is treated as malformed input, which keeps absurd years
+ * (0, 9999) out of every computation.
+ */
+#ifndef EVS_DATE_H
+#define EVS_DATE_H
+
+#include <stddef.h>
+
+int evs_days_from_civil(int y, int m, int d);
+void evs_civil_from_days(int days, int *y, int *m, int *d);
+
+#define EVS_DATE_MIN_YEAR 1800
+#define EVS_DATE_MAX_YEAR 2199
+
+/* Parse exactly "YYYY-MM-DD" (len bytes, no trailing text); 0 on success, -1
+ * when the text is not a valid calendar date in range. */
+int evs_date_parse(const char *s, size_t len, int *out);
+
+/* Write "YYYY-MM-DD" and a NUL into out (11 bytes). */
+void evs_date_format(int days, char out[11]);
+
+/* 0 = Sunday .. 6 = Saturday. */
+int evs_weekday(int days);
+
+#endif

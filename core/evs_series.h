@@ -1,0 +1,47 @@
+/*
+ * evs_series.h — a daily price series as the cache stores it.
+ *
+ * File format (DESIGN.md): CSV with the header
+ *     date,open,high,low,close,adj_close,volume
+ * (columns may come in any order; date and close are required), ISO dates
+ * strictly ascending, empty fields where the source had none. The price used
+ * for returns is adj_close when that column has any value, else close; every
+ * row must then have a positive, finite price in the chosen column.
+ *
+ * The reader rejects, with "FILE:LINE: what (value)": a missing or unknown
+ * column, a malformed date or number, a duplicate or out-of-order date, and an
+ * empty, zero or negative price. Missing optional numbers are NaN.
+ */
+#ifndef EVS_SERIES_H
+#define EVS_SERIES_H
+
+#include <stddef.h>
+
+#include "evs_error.h"
+
+typedef struct evs_series {
+    char *path;   /* the file it was read from (or NULL) */
+    size_t n;     /* rows */
+    int *date;    /* day numbers (evs_date.h), strictly ascending */
+    double *open, *high, *low, *close, *adj_close, *volume; /* NaN when empty */
+    const double *price; /* = adj_close when uses_adj, else close */
+    int uses_adj;
+} evs_series;
+
+/* Read and validate a cache file. max_bytes caps the file size. */
+evs_status evs_series_read(const char *path, evs_series *s, evs_err *e);
+/* Parse a buffer (for tests and fuzzing); name is used in messages. */
+evs_status evs_series_parse(const char *name, const char *text, size_t len, evs_series *s, evs_err *e);
+
+/* Allocate n empty rows (all numbers NaN, dates 0). */
+evs_status evs_series_alloc(evs_series *s, size_t n, evs_err *e);
+/* Write atomically in the cache format (full precision numbers). */
+evs_status evs_series_write(const char *path, const evs_series *s, evs_err *e);
+void evs_series_free(evs_series *s);
+
+/* Index of date d, or -1. */
+long evs_series_find(const evs_series *s, int d);
+
+#define EVS_SERIES_MAX_BYTES ((size_t)1 << 30)
+
+#endif
