@@ -27,6 +27,6 @@ int cli_close_stdout(int code);
 
 int cmd_run(int argc, char **argv);
 
-#define EVS_VERSION "0.1.0"
+#include "evs_version.h"
 
 #endif
