@@ -19,14 +19,14 @@ MODULES   = core analysis fetch plots cli
 INCLUDES  = $(addprefix -I,$(MODULES))
 
 # Debian package names for `make deps`.
-DEBS = build-essential pkg-config libgsl-dev libcmocka-dev gnuplot-nox
+DEBS = build-essential pkg-config libgsl-dev libcmocka-dev gnuplot-nox libcurl4-openssl-dev libjansson-dev libxml2-dev tzdata
 
 # Libraries come from pkg-config; `=` (not `:=`) so that `make deps all`
 # finds packages that deps has just installed.
-PKGS      = gsl
+PKGS      = gsl libcurl jansson libxml-2.0
 TEST_PKGS = cmocka
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas) -lm -lpthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -lcurl -ljansson -lxml2) -lm -lpthread
 TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null || echo -lcmocka)
 
 ifeq ($(SANITIZE),1)
