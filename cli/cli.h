@@ -26,6 +26,7 @@ int cli_usage(const char *cmd, const char *fmt, ...) EVS_PRINTF(2, 3);
 int cli_close_stdout(int code);
 
 int cmd_run(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
 
 #include "evs_version.h"
 

@@ -14,6 +14,7 @@ static const struct {
     evs_cmd_fn fn;
     const char *summary;
 } commands[] = {
+    {"fetch", cmd_fetch, "download prices for a study or for symbols into the cache"},
     {"run", cmd_run, "run an event study from a study file and write the result files"},
 };
 
