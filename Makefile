@@ -73,6 +73,12 @@ $(BUILDDIR)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIB) $(TEST_LIBS) $(PKG_LIBS)
 
+# The fetch tests link the scripted HTTP server (tests/fetch/httpd.c) and
+# some run the evstudy program end to end, so they depend on both.
+$(BUILDDIR)/tests/test_fetch_%: tests/unit/test_fetch_%.c tests/fetch/httpd.c tests/fetch/httpd.h $(LIB) $(BIN)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Itests/fetch $(ALL_LDFLAGS) -o $@ $< tests/fetch/httpd.c $(LIB) $(TEST_LIBS) $(PKG_LIBS)
+
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	set -e; $$SUDO apt-get update; \

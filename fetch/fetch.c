@@ -646,6 +646,18 @@ static void commit_job(ctx *c, job *j)
              j->got.nulls ? " (only empty values)" : "");
         return;
     }
+    if (j->got.bars.n == 0 && j->have_cov) {
+        /* An empty answer must not erase what the cache holds for the range. */
+        size_t had = 0;
+        for (size_t i = 0; i < j->old.n; i++)
+            if (j->old.t[i] >= key_lo(j, j->f) && j->old.t[i] <= key_hi(j, j->t))
+                had++;
+        if (had) {
+            fail(c, j, EVS_ERR_DATA, "%s: %s returned no data between %s and %s where the cache has %zu rows; cache kept",
+                 j->it->symbol, prov_names[j->prov], a, b, had);
+            return;
+        }
+    }
     char *dir = evs_path_dirname(j->csv);
     if (!dir) {
         fail(c, j, EVS_ERR_NOMEM, "%s: out of memory", j->it->symbol);

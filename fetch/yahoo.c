@@ -129,7 +129,7 @@ static evs_status read_events(json_t *res, evs_parsed *p, long long **ep, size_t
             evs_status st = evs_actions_push(&p->acts, d, k == 0 ? EVS_ACT_SPLIT : EVS_ACT_DIVIDEND, val, e);
             if (st != EVS_OK)
                 return st;
-            long long *ne = evs_reallocarray(*ep, *nep + 1, sizeof *ne);
+            long long *ne = evs_reallocarray(*ep, *nep + 2, sizeof *ne); /* room for one more: the session start */
             if (!ne)
                 return evs_nomem(e);
             *ep = ne;
