@@ -15,6 +15,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"fetch", cmd_fetch, "download prices for a study or for symbols into the cache"},
+    {"events", cmd_events, "turn an RSS, Atom or SEC EDGAR feed into an events CSV"},
     {"run", cmd_run, "run an event study from a study file and write the result files"},
 };
 
