@@ -24,11 +24,13 @@
  */
 #include "evs_fetch.h"
 
+#include <glob.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -634,6 +636,34 @@ static const char *needs_whole(const job *j)
 
 /* ------------------------------------------------------------ commit */
 
+/* Temporary files are only created under the lock, so any left when we hold
+ * it belong to a fetch that was killed mid-write: remove them. */
+static void remove_stale_temps(const job *j)
+{
+    const char *paths[] = {j->csv, j->meta, j->acts};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(paths[i]);
+        char *pat = evs_malloc(2 * n + 16);
+        if (!pat)
+            return;
+        /* glob-escape the path (symbols may hold '[' or '*'), then add the suffix */
+        size_t k = 0;
+        for (size_t c = 0; c < n; c++) {
+            if (strchr("*?[\\", paths[i][c]))
+                pat[k++] = '\\';
+            pat[k++] = paths[i][c];
+        }
+        memcpy(pat + k, ".tmp.??????", 12);
+        glob_t g;
+        if (glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
+            for (size_t m = 0; m < g.gl_pathc; m++)
+                unlink(g.gl_pathv[m]);
+            globfree(&g);
+        }
+        evs_free(pat);
+    }
+}
+
 static void commit_job(ctx *c, job *j)
 {
     const evs_fetch_opts *o = c->o;
@@ -674,6 +704,7 @@ static void commit_job(ctx *c, job *j)
         fail(c, j, e.status, "%s: %s", j->it->symbol, e.msg);
         return;
     }
+    remove_stale_temps(j);
     /* Re-read under the lock: another fetch may have written since planning. */
     meta_info mi;
     meta_read(j->meta, &mi);

@@ -6,7 +6,8 @@
  * if earlier) to the latest (the end of the last event window). Offsets are
  * trading days; a trading day is at most 7/5 calendar days on average, but
  * holidays (Lunar New Year closes Seoul and Taipei for a week) make that
- * short, so the plan adds MARGIN calendar days on both sides. One item per
+ * short: the conversion allows 8% for holidays and the plan adds MARGIN
+ * calendar days on both sides. One item per
  * symbol: the union of what its events need. The end is capped at today.
  */
 #include "evs_fetch.h"
@@ -79,9 +80,11 @@ void evs_fetch_plan_free(evs_fetch_plan *p)
     memset(p, 0, sizeof *p);
 }
 
+/* Calendar days that hold `trading` sessions: 7/5 for weekends, plus 8%
+ * for holidays (Tokyo and Seoul close 15-20 weekdays a year). */
 static int cal_days(int trading)
 {
-    return trading <= 0 ? 0 : (trading * 7 + 4) / 5;
+    return trading <= 0 ? 0 : (trading * 7 * 108 + 499) / 500;
 }
 
 evs_status evs_fetch_plan_study(const evs_study *s, long long now, evs_fetch_plan *p, evs_err *e)

@@ -312,3 +312,63 @@ void httpd_stop(httpd *h)
     pthread_mutex_destroy(&h->mu);
     free(h);
 }
+
+/* ---------------------------------------------------------------- generator */
+
+int httpd_qparam(const char *target, const char *name, long long *out)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s=", name);
+    const char *p = strstr(target, key);
+    if (!p)
+        return -1;
+    *out = strtoll(p + strlen(key), NULL, 10);
+    return 0;
+}
+
+int httpd_gen_chart(void *ud, const char *target, int *status, const char **ctype, char **body, size_t *len)
+{
+    httpd_gen *g = ud;
+    __sync_fetch_and_add(&g->requests, 1);
+    long long p1, p2;
+    if (httpd_qparam(target, "period1", &p1) || httpd_qparam(target, "period2", &p2) || p2 < p1 ||
+        p2 - p1 > 40LL * 366 * 86400)
+        return -1;
+    size_t cap = (size_t)((p2 - p1) / 86400 + 2) * 48 + 1024;
+    char *ts = malloc(cap), *cl = malloc(cap), *b = malloc(2 * cap + 1024);
+    if (!ts || !cl || !b) {
+        free(ts);
+        free(cl);
+        free(b);
+        return -1;
+    }
+    size_t nts = 0, ncl = 0;
+    ts[0] = cl[0] = 0;
+    for (long long d = p1 / 86400; d * 86400 < p2; d++) {
+        int wd = (int)((d % 7 + 11) % 7); /* 1970-01-01 was a Thursday (4) */
+        if (wd == 0 || wd == 6)
+            continue;
+        long long t = d * 86400 + 52200;
+        if (t < p1 || t >= p2)
+            continue;
+        double c = 100 + (double)(d - 20000) / 8 + (g->bump ? 1 : 0);
+        nts += (size_t)snprintf(ts + nts, cap - nts, "%s%lld", nts ? "," : "", t);
+        ncl += (size_t)snprintf(cl + ncl, cap - ncl, "%s%.17g", ncl ? "," : "", c);
+    }
+    char ev[256] = "";
+    long long sd = (long long)g->split_day * 86400 + 52200;
+    if (g->split_day && sd >= p1 && sd < p2)
+        snprintf(ev, sizeof ev, ",\"events\":{\"splits\":{\"%lld\":{\"date\":%lld,\"numerator\":2,\"denominator\":1}}}",
+                 sd, sd);
+    *len = (size_t)snprintf(b, 2 * cap + 1024,
+                            "{\"chart\":{\"error\":null,\"result\":[{\"meta\":{\"currency\":\"USD\","
+                            "\"exchangeTimezoneName\":\"America/New_York\"},\"timestamp\":[%s],"
+                            "\"indicators\":{\"quote\":[{\"close\":[%s]}],\"adjclose\":[{\"adjclose\":[%s]}]}%s}]}}",
+                            ts, cl, cl, ev);
+    free(ts);
+    free(cl);
+    *status = 200;
+    *ctype = "application/json";
+    *body = b;
+    return 0;
+}

@@ -53,4 +53,20 @@ int httpd_target(httpd *h, size_t i, char *out, size_t n);
 void httpd_last_ua(httpd *h, char *out, size_t n);
 void httpd_stop(httpd *h);
 
+/* A synthetic Yahoo chart generator for HTTPD_CALLBACK rules (cb_ud points
+ * to an httpd_gen). For any /v8/finance/chart/SYM?period1=..&period2=.. it
+ * answers one bar per weekday stamped 14:30Z with close = adjclose =
+ * 100 + (day - 20000) / 8 (+ 1 when bump is set), so answers agree on
+ * overlapping days unless bump changes; split_day (a day number, 0 for
+ * none) adds a 2:1 split event when inside the period. */
+typedef struct httpd_gen {
+    volatile int bump;
+    volatile int split_day;
+    volatile int requests;
+} httpd_gen;
+
+int httpd_gen_chart(void *ud, const char *target, int *status, const char **ctype, char **body, size_t *len);
+/* The value of a numeric query parameter; 0 when found. */
+int httpd_qparam(const char *target, const char *name, long long *out);
+
 #endif

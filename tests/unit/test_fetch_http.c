@@ -56,68 +56,6 @@ static int day(const char *s)
     return d;
 }
 
-/* ---------------------------------------------------------------- a generator
- * Serves /v8/finance/chart/SYM for any period: one bar per weekday stamped
- * 14:30Z, close = 100 + (day - 20000) / 8 (exact in binary), so that any two
- * answers agree on overlapping days unless `bump` is set; `split_day`
- * adds a split event on that day. */
-typedef struct gen {
-    int bump;
-    int split_day;
-    int requests;
-} gen;
-
-static int qparam(const char *target, const char *name, long long *out)
-{
-    char key[64];
-    snprintf(key, sizeof key, "%s=", name);
-    const char *p = strstr(target, key);
-    if (!p)
-        return -1;
-    *out = strtoll(p + strlen(key), NULL, 10);
-    return 0;
-}
-
-static int gen_cb(void *ud, const char *target, int *status, const char **ctype, char **body, size_t *len)
-{
-    gen *g = ud;
-    g->requests++;
-    long long p1, p2;
-    if (qparam(target, "period1", &p1) || qparam(target, "period2", &p2))
-        return -1;
-    size_t cap = 1 << 20, n = 0;
-    char *b = malloc(cap);
-    char *ts = malloc(cap), *cl = malloc(cap);
-    size_t nts = 0, ncl = 0;
-    for (long long d = p1 / 86400; d * 86400 < p2; d++) {
-        int wd = evs_weekday((int)d);
-        if (wd == 0 || wd == 6)
-            continue;
-        long long t = d * 86400 + 52200;
-        if (t < p1 || t >= p2)
-            continue;
-        double c = 100 + (double)(d - 20000) / 8 + (g->bump ? 1 : 0);
-        nts += (size_t)snprintf(ts + nts, cap - nts, "%s%lld", nts ? "," : "", t);
-        ncl += (size_t)snprintf(cl + ncl, cap - ncl, "%s%.17g", ncl ? "," : "", c);
-    }
-    char ev[256] = "";
-    if (g->split_day && (long long)g->split_day * 86400 >= p1 && (long long)g->split_day * 86400 < p2)
-        snprintf(ev, sizeof ev, ",\"events\":{\"splits\":{\"%lld\":{\"date\":%lld,\"numerator\":2,\"denominator\":1}}}",
-                 (long long)g->split_day * 86400 + 52200, (long long)g->split_day * 86400 + 52200);
-    n = (size_t)snprintf(b, cap,
-                         "{\"chart\":{\"error\":null,\"result\":[{\"meta\":{\"currency\":\"USD\","
-                         "\"exchangeTimezoneName\":\"America/New_York\"},\"timestamp\":[%s],"
-                         "\"indicators\":{\"quote\":[{\"close\":[%s]}],\"adjclose\":[{\"adjclose\":[%s]}]}%s}]}}",
-                         ts, cl, cl, ev);
-    free(ts);
-    free(cl);
-    *status = 200;
-    *ctype = "application/json";
-    *body = b;
-    *len = n;
-    return 0;
-}
-
 /* ---------------------------------------------------------------- set-up */
 
 typedef struct fx {
@@ -433,8 +371,8 @@ static void fred_through_server(void **state)
 static void incremental_only_missing(void **state)
 {
     fx *f = *state;
-    gen g = {0};
-    httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = gen_cb, .cb_ud = &g}};
+    httpd_gen g = {0};
+    httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = httpd_gen_chart, .cb_ud = &g}};
     f->srv = httpd_start(rules, 1);
     evs_fetch_result r;
     assert_int_equal(fetch1(f, "^SOX", NULL, "2024-12-02", "2025-01-10", 0, &r, NULL), EVS_OK);
@@ -448,7 +386,7 @@ static void incremental_only_missing(void **state)
     assert_int_equal(httpd_target(f->srv, 1, target, sizeof target), 0);
     assert_non_null(strstr(target, "/v8/finance/chart/%5ESOX?"));
     long long p1;
-    assert_int_equal(qparam(target, "period1", &p1), 0);
+    assert_int_equal(httpd_qparam(target, "period1", &p1), 0);
     assert_true(p1 >= (long long)(day("2025-01-10") - 12) * 86400);
     assert_true(r.fetched_rows < 25);
     assert_int_equal(r.rows, 45);
@@ -464,8 +402,8 @@ static void incremental_only_missing(void **state)
 static void split_triggers_whole_refetch(void **state)
 {
     fx *f = *state;
-    gen g = {0};
-    httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = gen_cb, .cb_ud = &g}};
+    httpd_gen g = {0};
+    httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = httpd_gen_chart, .cb_ud = &g}};
     f->srv = httpd_start(rules, 1);
     evs_fetch_result r;
     assert_int_equal(fetch1(f, "NQ=F", NULL, "2024-12-02", "2025-01-10", 0, &r, NULL), EVS_OK);
@@ -476,7 +414,7 @@ static void split_triggers_whole_refetch(void **state)
     char target[1024];
     httpd_target(f->srv, 2, target, sizeof target);
     long long p1;
-    qparam(target, "period1", &p1);
+    httpd_qparam(target, "period1", &p1);
     assert_int_equal(p1, (long long)(day("2024-12-02") - 1) * 86400);
     char *acts = cache_file(f, "NQ%3DF", ".actions.csv");
     assert_non_null(acts);
@@ -487,8 +425,8 @@ static void split_triggers_whole_refetch(void **state)
 static void disagreement_triggers_whole_refetch(void **state)
 {
     fx *f = *state;
-    gen g = {0};
-    httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = gen_cb, .cb_ud = &g}};
+    httpd_gen g = {0};
+    httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = httpd_gen_chart, .cb_ud = &g}};
     f->srv = httpd_start(rules, 1);
     evs_fetch_result r;
     assert_int_equal(fetch1(f, "9984.T", NULL, "2024-12-02", "2025-01-10", 0, &r, NULL), EVS_OK);
@@ -506,8 +444,8 @@ static void disagreement_triggers_whole_refetch(void **state)
 static void offline_reports_missing(void **state)
 {
     fx *f = *state;
-    gen g = {0};
-    httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = gen_cb, .cb_ud = &g}};
+    httpd_gen g = {0};
+    httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = httpd_gen_chart, .cb_ud = &g}};
     f->srv = httpd_start(rules, 1);
     evs_fetch_result r;
     assert_int_equal(fetch1(f, "AMD", NULL, "2025-01-02", "2025-01-31", 0, &r, NULL), EVS_OK);
@@ -527,10 +465,10 @@ static void offline_reports_missing(void **state)
 static void many_at_once(void **state)
 {
     fx *f = *state;
-    gen g = {0};
+    httpd_gen g = {0};
     httpd_rule rules[] = {
         {.match = "/v8/finance/chart/BAD", .action = HTTPD_SEND, .status = 500, .body = "down"},
-        {.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = gen_cb, .cb_ud = &g}};
+        {.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = httpd_gen_chart, .cb_ud = &g}};
     f->srv = httpd_start(rules, 2);
     const char *syms[] = {"NVDA", "AMD", "AVGO", "TSM", "ASML", "BAD", "MU", "^GSPC", "ES=F"};
     enum { N = sizeof syms / sizeof *syms };
