@@ -19,11 +19,11 @@ MODULES   = core analysis fetch plots cli
 INCLUDES  = $(addprefix -I,$(MODULES))
 
 # Debian package names for `make deps`.
-DEBS = build-essential pkg-config libgsl-dev libcmocka-dev gnuplot-nox
+DEBS = build-essential pkg-config libgsl-dev libcmocka-dev libjansson-dev gnuplot-nox
 
 # Libraries come from pkg-config; `=` (not `:=`) so that `make deps all`
 # finds packages that deps has just installed.
-PKGS      = gsl
+PKGS      = gsl jansson
 TEST_PKGS = cmocka
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas) -lm -lpthread

@@ -26,6 +26,8 @@ int cli_usage(const char *cmd, const char *fmt, ...) EVS_PRINTF(2, 3);
 int cli_close_stdout(int code);
 
 int cmd_run(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #define EVS_VERSION "0.1.0"
 

@@ -15,6 +15,8 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"run", cmd_run, "run an event study from a study file and write the result files"},
+    {"plot", cmd_plot, "draw the charts of a finished run (gnuplot: SVG and PNG)"},
+    {"report", cmd_report, "write report.html, the self-contained report of a finished run"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof *commands)
