@@ -398,7 +398,7 @@ static void evs_date_format_for_test(int days, char out[16])
         days -= len;
         m++;
     }
-    snprintf(out, 16, "%04d-%02d-%02d", y, m + 1, days + 1);
+    snprintf(out, 16, "%04d-%02d-%02d", y % 10000, (m + 1) % 100, (days + 1) % 100);
 }
 
 /* The ^MKT simple return on day number d, read naively from the CSV. */
