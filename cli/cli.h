@@ -29,6 +29,6 @@ int cmd_run(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
-#define EVS_VERSION "0.1.0"
+#include "evs_version.h"
 
 #endif

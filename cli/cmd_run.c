@@ -1,3 +1,91 @@
-/* placeholder replaced below */
+/*
+ * cmd_run.c — `evstudy run STUDY [--out DIR] [--quiet]`: run an event study
+ * and write its result files, then print a short summary.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
-int cmd_run(int argc, char **argv) { (void)argc; (void)argv; return 2; }
+#include "evs_engine.h"
+#include "evs_file.h"
+#include "evs_results.h"
+#include "evs_study.h"
+
+void cli_print_summary(const evs_run *r, const char *outdir);
+
+static void help(void)
+{
+    printf("usage: evstudy run STUDY.ini [--out DIR] [--quiet]\n\n"
+           "Runs the event study described by STUDY.ini on the cached data it names and writes\n"
+           "abnormal_returns.csv, aar.csv, estimates.csv, cars.csv, tests.csv and run.json into DIR.\n"
+           "Then prints a summary: per event, the securities sorted by day-0 abnormal return, and\n"
+           "the CAAR of each window with its tests and p-values.\n\n"
+           "options:\n"
+           "  -o, --out DIR   output directory (default: out/<name of the folder holding STUDY.ini>)\n"
+           "  -q, --quiet     do not print the summary\n"
+           "  -h, --help      this help\n\n"
+           "Securities that cannot be analysed are excluded with the reason in estimates.csv; the run\n"
+           "fails (exit 1) only when data cannot be read or an event has no security left.\n"
+           "Exit codes: 0 ok, 1 data or analysis error, 2 usage error, 4 I/O error.\n");
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *out = NULL;
+    int quiet = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': help(); return cli_close_stdout(0);
+        case ':': return cli_usage("run", "option %s needs a value", argv[optind - 1]);
+        default: return cli_usage("run", "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage("run", "missing the study file");
+    if (optind + 1 < argc)
+        return cli_usage("run", "unexpected argument %s", argv[optind + 1]);
+    const char *path = argv[optind];
+    evs_err e = {0};
+    evs_study s;
+    evs_status st = evs_study_load(path, &s, &e);
+    if (st != EVS_OK)
+        return cli_fail(&e);
+    char *outdir = NULL;
+    if (out) {
+        outdir = strdup(out);
+    } else {
+        outdir = malloc(strlen(s.name) + 5);
+        if (outdir)
+            sprintf(outdir, "out/%s", s.name);
+    }
+    if (!outdir) {
+        evs_study_free(&s);
+        cli_error("out of memory");
+        return 1;
+    }
+    evs_warner w = cli_warner();
+    evs_run r;
+    st = evs_run_study(&s, &w, &r, &e);
+    int code = 0;
+    if (st == EVS_OK) {
+        st = evs_results_write(&r, outdir, EVS_VERSION, &e);
+        if (st == EVS_OK && !quiet)
+            cli_print_summary(&r, outdir);
+        evs_run_free(&r);
+    }
+    if (st != EVS_OK)
+        code = cli_fail(&e);
+    free(outdir);
+    evs_study_free(&s);
+    return cli_close_stdout(code);
+}

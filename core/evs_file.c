@@ -91,6 +91,8 @@ char *evs_path_join(const char *dir, const char *rel)
 {
     if (rel[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)
         return evs_strdup(rel);
+    if (strcmp(rel, ".") == 0 || strcmp(rel, "./") == 0)
+        return evs_strdup(dir);
     size_t a = strlen(dir), b = strlen(rel);
     char *p = evs_malloc(a + b + 2);
     if (!p)
@@ -159,10 +161,10 @@ evs_status evs_afile_open(evs_afile *f, const char *path, evs_err *e)
     return EVS_OK;
 }
 
-evs_status evs_afile_commit(evs_afile *f, evs_err *e)
+evs_status evs_afile_finish(evs_afile *f, evs_err *e)
 {
     if (!f->fp || !f->tmp)
-        return evs_errf(e, EVS_ERR_IO, "internal: commit of a closed file");
+        return evs_errf(e, EVS_ERR_IO, "internal: finishing a closed file");
     int bad = fflush(f->fp) != 0 || ferror(f->fp);
     int err = errno;
     if (!bad && fsync(fileno(f->fp)) != 0 && errno != EINVAL) {
@@ -175,12 +177,19 @@ evs_status evs_afile_commit(evs_afile *f, evs_err *e)
     }
     f->fp = NULL;
     if (bad) {
-        evs_status st = evs_errf(e, EVS_ERR_IO, "%s: write failed: %s", f->path, strerror(err));
+        evs_status st = evs_errf(e, EVS_ERR_IO, "%s: write failed: %s", f->path, strerror(err ? err : EIO));
         evs_afile_abort(f);
         return st;
     }
+    return EVS_OK;
+}
+
+evs_status evs_afile_publish(evs_afile *f, evs_err *e)
+{
+    if (f->fp || !f->tmp)
+        return evs_errf(e, EVS_ERR_IO, "internal: publishing an unfinished file");
     if (rename(f->tmp, f->path) != 0) {
-        err = errno;
+        int err = errno;
         evs_status st = evs_errf(e, EVS_ERR_IO, "%s: cannot rename into place: %s", f->path, strerror(err));
         evs_afile_abort(f);
         return st;
@@ -190,6 +199,12 @@ evs_status evs_afile_commit(evs_afile *f, evs_err *e)
     evs_free(f->path);
     f->path = NULL;
     return EVS_OK;
+}
+
+evs_status evs_afile_commit(evs_afile *f, evs_err *e)
+{
+    evs_status st = evs_afile_finish(f, e);
+    return st != EVS_OK ? st : evs_afile_publish(f, e);
 }
 
 void evs_afile_abort(evs_afile *f)

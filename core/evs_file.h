@@ -41,6 +41,10 @@ evs_status evs_afile_open(evs_afile *f, const char *path, evs_err *e);
 /* Flush, check for write errors, fsync, close and rename into place. On
  * failure the temporary file is removed and the old file is left intact. */
 evs_status evs_afile_commit(evs_afile *f, evs_err *e);
+/* The two halves of commit, for publishing several files together: finish
+ * every file first (flush, check, fsync, close), then publish them all. */
+evs_status evs_afile_finish(evs_afile *f, evs_err *e);
+evs_status evs_afile_publish(evs_afile *f, evs_err *e);
 /* Discard: close and remove the temporary file. Safe to call twice. */
 void evs_afile_abort(evs_afile *f);
 

@@ -1,0 +1,60 @@
+/*
+ * evs_firm.h — one firm-event: a security around one event.
+ *
+ * From the aligned returns and day 0 it fits the model on the estimation
+ * window and computes, for every day of the event span (earliest window
+ * start .. latest window end), AR, Var(AR), SAR and CAR, and for every event
+ * window CAR, Var(CAR), SCAR, CSAR and BHAR. It also keeps the estimation
+ * residuals and the ranks the non-parametric tests need.
+ * A firm-event that cannot be analysed is marked excluded with a reason; the
+ * study goes on without it.
+ */
+#ifndef EVS_FIRM_H
+#define EVS_FIRM_H
+
+#include <stddef.h>
+
+#include "evs_align.h"
+#include "evs_model.h"
+#include "evs_study.h"
+
+typedef struct evs_firm {
+    const char *event;  /* borrowed from the study */
+    const char *symbol;
+    const char *market; /* NULL: none */
+    int ok;             /* 1 analysed, 0 excluded */
+    char reason[256];   /* why excluded */
+    int day0_date;      /* EVS_NO_DATE when unknown */
+    int est_first_date, est_last_date;
+    evs_fit fit;
+
+    size_t n_est;       /* estimation returns used (= fit.L1) */
+    int *est_off;       /* offsets relative to day 0 */
+    int *est_date;
+    double *est_ar;     /* estimation-window residuals (abnormal returns) */
+    double *est_sar;    /* est_ar / sqrt(Var(AR)) with the forecast-error variance (GRANK) */
+
+    int span_first, span_last; /* offsets */
+    size_t n_span;
+    int *sp_date;
+    double *sp_r, *sp_rm, *sp_exp, *sp_ar, *sp_var, *sp_sar, *sp_car;
+
+    size_t nw;          /* event windows (as in the event's parameters) */
+    double *car, *var_car, *scar, *csar, *bhar;
+
+    double *rank_est, *rank_span; /* Corrado (1989) ranks over E and the span, ties averaged */
+    double median_ar;   /* median AR over E and the span (Corrado & Zivney 1992) */
+} evs_firm;
+
+/* Analyse one firm-event. Returns EVS_OK also when the firm is excluded
+ * (f->ok == 0, f->reason set); an error status only for out of memory. */
+evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params *p, int event_date, evs_err *e);
+void evs_firm_free(evs_firm *f);
+
+/* Span index of offset t, or -1. */
+static inline long evs_firm_span_index(const evs_firm *f, int t)
+{
+    return (t < f->span_first || t > f->span_last) ? -1 : (long)(t - f->span_first);
+}
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * evs_results.h — writing a run's result files (DESIGN.md "Result files").
+ *
+ *   abnormal_returns.csv  event,symbol,date,day,return,market_return,expected,ar,sar,car
+ *   aar.csv               event,day,date,n,aar,caar,se_aar,se_caar
+ *   estimates.csv         event,symbol,model,est_first,est_last,n,alpha,beta,sigma,r2,status,reason
+ *   cars.csv              event,symbol,window,car,var_car,scar,bhar
+ *   tests.csv             event,window,test,n,estimate,statistic,df,p_value
+ *   run.json              version, study hash, parameters as applied, data files, warnings
+ *
+ * Rows come in the study's order (events as in the file, securities as
+ * listed, windows as listed, tests in evs_tests.h order, then event = ALL).
+ * Numbers are shortest round-trip decimals, n/a is an empty field, so two
+ * runs on the same inputs give byte-identical CSV files. All six files are
+ * written to temporary names first and renamed only when all are complete.
+ */
+#ifndef EVS_RESULTS_H
+#define EVS_RESULTS_H
+
+#include "evs_engine.h"
+#include "evs_error.h"
+
+evs_status evs_results_write(const evs_run *r, const char *outdir, const char *version, evs_err *e);
+
+#endif

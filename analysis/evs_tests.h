@@ -1,0 +1,69 @@
+/*
+ * evs_tests.h — significance tests over a sample of firm-events for one event
+ * window. Identifiers, in the order tests.csv lists them:
+ *   t-cs j1 j2 bw-cda patell patell-kp bmp bmp-kp sign gen-sign corrado
+ *   corrado-zivney grank wilcoxon lamb skew-t-bhar
+ * Each result carries the number of firm-events, an estimate (the CAAR; for
+ * the sign tests the share of positive CARs; for skew-t-bhar the mean BHAR), the statistic, its degrees of
+ * freedom (NaN for normal-referenced tests) and a two-sided p-value computed
+ * from GSL's upper-tail functions so that tiny p-values keep their precision.
+ * Formulas and sources: ../shared guide METHODS.md, cited in tests.c.
+ */
+#ifndef EVS_TESTS_H
+#define EVS_TESTS_H
+
+#include <stddef.h>
+
+#include "evs_error.h"
+#include "evs_firm.h"
+
+typedef enum evs_test_id {
+    EVS_T_TCS,
+    EVS_T_J1,
+    EVS_T_J2,
+    EVS_T_BWCDA,
+    EVS_T_PATELL,
+    EVS_T_PATELL_KP,
+    EVS_T_BMP,
+    EVS_T_BMP_KP,
+    EVS_T_SIGN,
+    EVS_T_GENSIGN,
+    EVS_T_CORRADO,
+    EVS_T_CORRADO_ZIVNEY,
+    EVS_T_GRANK,
+    EVS_T_WILCOXON,
+    EVS_T_LAMB,
+    EVS_T_SKEW_T_BHAR,
+    EVS_NTESTS
+} evs_test_id;
+
+const char *evs_test_name(evs_test_id t);
+
+typedef struct evs_test_row {
+    size_t n;
+    double estimate, statistic, df, p_value; /* NaN where not applicable */
+} evs_test_row;
+
+/* The sample: firm i contributes its window widx[i] (an index into its
+ * event's windows), all of which equal `win` in offsets. */
+typedef struct evs_sample {
+    const evs_firm *const *firm;
+    const size_t *widx;
+    size_t n;
+    evs_window win;
+    double rbar; /* Kolari-Pynnonen mean residual cross-correlation (evs_kp_rbar) */
+} evs_sample;
+
+evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_err *e);
+
+/* Mean pairwise correlation of estimation-window residuals (Kolari &
+ * Pynnonen 2010), each pair over the dates both have. A pair counts only
+ * when its event dates are clustered: the same event, or the same day 0;
+ * other pairs contribute 0. The mean is over all N(N-1)/2 pairs. */
+double evs_kp_rbar(const evs_firm *const *f, size_t n);
+
+/* Two-sided p-values from upper tails. */
+double evs_p_normal(double z);
+double evs_p_student(double t, double df);
+
+#endif

@@ -1,0 +1,494 @@
+/*
+ * tests.c — the parametric and rank/sign tests (see evs_tests.h).
+ *
+ * Notation: N firm-events, window W of L2 days, L1_i estimation returns of
+ * firm i, d_i its residual degrees of freedom (L1 - 2 for the market model,
+ * L1 - 1 for constant mean and market-adjusted).
+ */
+#include "evs_tests.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evs_mem.h"
+
+typedef struct ranked {
+    double v;
+    size_t i;
+} ranked;
+
+static int cmp_ranked(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    return a->v < b->v ? -1 : a->v > b->v ? 1 : (a->i > b->i) - (a->i < b->i);
+}
+
+/* 1-based ranks of v[0..n-1] with ties averaged; tmp holds n items. Returns
+ * the tie correction sum (t^3 - t) over tied groups. */
+static double rank_avg(const double *v, size_t n, double *out, ranked *tmp)
+{
+    for (size_t i = 0; i < n; i++) {
+        tmp[i].v = v[i];
+        tmp[i].i = i;
+    }
+    qsort(tmp, n, sizeof *tmp, cmp_ranked);
+    double ties = 0;
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        while (b + 1 < n && tmp[b + 1].v == tmp[a].v)
+            b++;
+        double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
+        ties += t * t * t - t;
+        for (size_t k = a; k <= b; k++)
+            out[tmp[k].i] = r;
+        a = b + 1;
+    }
+    return ties;
+}
+
+/* Wilcoxon (1945) signed-rank test on x[0..n-1] (zeros dropped, ties given
+ * average ranks). Statistic: the normal score of W+ with the tie-corrected
+ * variance n(n+1)(2n+1)/24 - sum(t^3 - t)/48 (Lehmann 1975, ch. 3). p-value:
+ * exact for up to 50 non-zero values, from the permutation distribution of
+ * W+ given the tie pattern (each sign equally likely under H0), computed by
+ * counting subsets of doubled ranks; normal otherwise. */
+static int wilcoxon(const double *x, size_t n, double *z, double *p)
+{
+    double *a = evs_malloc((n + 1) * sizeof *a), *r = evs_malloc((n + 1) * sizeof *r);
+    ranked *tmp = evs_malloc((n + 1) * sizeof *tmp);
+    if (!a || !r || !tmp) {
+        evs_free(a);
+        evs_free(r);
+        evs_free(tmp);
+        return -1;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != 0)
+            a[m++] = fabs(x[i]);
+    *z = *p = NAN;
+    if (m > 0) {
+        double ties = rank_avg(a, m, r, tmp), wplus = 0, dm = (double)m;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (x[i] != 0) {
+                if (x[i] > 0)
+                    wplus += r[k];
+                k++;
+            }
+        double var = dm * (dm + 1) * (2 * dm + 1) / 24.0 - ties / 48.0;
+        *z = var > 0 ? (wplus - dm * (dm + 1) / 4.0) / sqrt(var) : NAN;
+        *p = evs_p_normal(*z);
+        if (m <= 50) {
+            size_t total = m * (m + 1); /* doubled ranks sum to m(m+1) */
+            double *cnt = evs_calloc(total + 1, sizeof *cnt);
+            if (!cnt) {
+                evs_free(a);
+                evs_free(r);
+                evs_free(tmp);
+                return -1;
+            }
+            cnt[0] = 1;
+            size_t reach = 0;
+            for (size_t i = 0; i < m; i++) {
+                size_t d = (size_t)llround(2 * r[i]);
+                for (size_t s2 = reach + 1; s2-- > 0;)
+                    if (cnt[s2] != 0)
+                        cnt[s2 + d] += cnt[s2];
+                reach += d;
+            }
+            size_t w2 = (size_t)llround(2 * wplus);
+            double lo = 0, hi = 0, all = ldexp(1.0, (int)m);
+            for (size_t s2 = 0; s2 <= total; s2++) {
+                if (s2 <= w2)
+                    lo += cnt[s2];
+                if (s2 >= w2)
+                    hi += cnt[s2];
+            }
+            double pe = 2.0 * (lo < hi ? lo : hi) / all;
+            *p = pe > 1 ? 1 : pe;
+            evs_free(cnt);
+        }
+    }
+    evs_free(a);
+    evs_free(r);
+    evs_free(tmp);
+    return 0;
+}
+
+static const char *names[EVS_NTESTS] = {"t-cs",    "j1",      "j2",       "bw-cda",         "patell",
+                                        "patell-kp", "bmp",   "bmp-kp",   "sign",           "gen-sign",
+                                        "corrado", "corrado-zivney", "grank", "wilcoxon", "lamb",
+                                        "skew-t-bhar"};
+
+const char *evs_test_name(evs_test_id t)
+{
+    return (unsigned)t < EVS_NTESTS ? names[t] : "?";
+}
+
+double evs_p_normal(double z)
+{
+    if (!isfinite(z))
+        return isnan(z) ? NAN : 0.0;
+    return 2.0 * gsl_cdf_ugaussian_Q(fabs(z));
+}
+
+double evs_p_student(double t, double df)
+{
+    if (isnan(t) || !(df > 0))
+        return NAN;
+    if (isinf(t))
+        return 0.0;
+    return 2.0 * gsl_cdf_tdist_Q(fabs(t), df);
+}
+
+static void set(evs_test_row *r, size_t n, double est, double stat, double df, int student)
+{
+    r->n = n;
+    r->estimate = est;
+    r->statistic = isfinite(stat) ? stat : NAN;
+    r->df = student ? df : NAN;
+    r->p_value = student ? evs_p_student(r->statistic, df) : evs_p_normal(r->statistic);
+}
+
+/* mean and sample standard deviation (divisor n - 1) */
+static void mean_sd(const double *x, size_t n, double *m, double *sd)
+{
+    double s = 0, ss = 0;
+    for (size_t i = 0; i < n; i++)
+        s += x[i];
+    *m = n ? s / (double)n : NAN;
+    for (size_t i = 0; i < n; i++)
+        ss += (x[i] - *m) * (x[i] - *m);
+    *sd = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
+}
+
+evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_err *e)
+{
+    size_t N = s->n;
+    double dN = (double)N, L2 = (double)(s->win.last - s->win.first + 1);
+    for (int t = 0; t < EVS_NTESTS; t++)
+        set(&out[t], N, NAN, NAN, NAN, 0);
+    if (N == 0)
+        return EVS_OK;
+    double *car = evs_malloc(N * sizeof *car), *scar = evs_malloc(N * sizeof *scar);
+    if (!car || !scar) {
+        evs_free(car);
+        evs_free(scar);
+        return evs_nomem(e);
+    }
+    double sum_var = 0, sum_scar = 0, sum_csar = 0, sum_dd = 0, phat = 0;
+    size_t wpos = 0;
+    int min_off = 0, max_off = 0;
+    for (size_t i = 0; i < N; i++) {
+        const evs_firm *f = s->firm[i];
+        size_t w = s->widx[i];
+        car[i] = f->car[w];
+        scar[i] = f->scar[w];
+        sum_var += f->var_car[w];
+        sum_scar += f->scar[w];
+        sum_csar += f->csar[w];
+        double d = f->fit.dof;
+        sum_dd += d > 2 ? d / (d - 2) : NAN;
+        wpos += f->car[w] > 0;
+        size_t pos = 0;
+        for (size_t t = 0; t < f->n_est; t++)
+            pos += f->est_ar[t] > 0;
+        phat += (double)pos / (double)f->n_est;
+        int lo = f->n_est ? f->est_off[0] : f->span_first;
+        min_off = (i == 0 || lo < min_off) ? lo : min_off;
+        max_off = (i == 0 || f->span_last > max_off) ? f->span_last : max_off;
+    }
+    phat /= dN;
+    double caar, sd_car, mscar, sd_scar;
+    mean_sd(car, N, &caar, &sd_car);
+    mean_sd(scar, N, &mscar, &sd_scar);
+
+    /* Cross-sectional t: CAAR / (s_CAR / sqrt N), t(N-1) (CLM section 4.4; Brown & Warner 1985). */
+    set(&out[EVS_T_TCS], N, caar, caar / (sd_car / sqrt(dN)), dN - 1, 1);
+    /* J1 = CAAR / sqrt(N^-2 sum_i Var(CAR_i)), N(0,1) (CLM section 4.4.3, J1). */
+    set(&out[EVS_T_J1], N, caar, caar / sqrt(sum_var / (dN * dN)), NAN, 0);
+    /* J2 = sqrt(N (L1-4)/(L1-2)) mean(SCAR) (CLM section 4.4.3, J2); with firm-specific
+     * d_i = L1_i - 2 this is sum SCAR_i / sqrt(sum d_i/(d_i - 2)), identical for equal L1. */
+    set(&out[EVS_T_J2], N, caar, sum_scar / sqrt(sum_dd), NAN, 0);
+    /* Patell (1976) window form: Z = sum_i CSAR_i / sqrt(sum_i L2 d_i/(d_i - 2)), N(0,1). */
+    double zp = sum_csar / sqrt(L2 * sum_dd);
+    set(&out[EVS_T_PATELL], N, caar, zp, NAN, 0);
+    /* Boehmer, Musumeci & Poulsen (1991): mean(SCAR) / (s_SCAR / sqrt N), t(N-1). */
+    double tb = mscar / (sd_scar / sqrt(dN));
+    set(&out[EVS_T_BMP], N, caar, tb, dN - 1, 1);
+    /* Kolari & Pynnonen (2010) RFS 23:3996, section 2: adjusted BMP t * sqrt((1-r)/(1+(N-1)r))
+     * and adjusted Patell Z / sqrt(1+(N-1)r) for mean residual cross-correlation r. */
+    double r = s->rbar, infl = 1.0 + (dN - 1.0) * r;
+    set(&out[EVS_T_BMP_KP], N, caar, infl > 0 && r < 1 ? tb * sqrt((1.0 - r) / infl) : NAN, dN - 1, 1);
+    set(&out[EVS_T_PATELL_KP], N, caar, infl > 0 ? zp / sqrt(infl) : NAN, NAN, 0);
+    /* Sign test: Z = (w - 0.5N) / sqrt(0.25N), w = number of positive CARs. */
+    set(&out[EVS_T_SIGN], N, (double)wpos / dN, ((double)wpos - 0.5 * dN) / sqrt(0.25 * dN), NAN, 0);
+    /* Generalized sign (Cowan 1992): p_hat = N^-1 sum_i L1_i^-1 sum_E 1[AR > 0];
+     * Z = (w - N p_hat) / sqrt(N p_hat (1 - p_hat)). */
+    set(&out[EVS_T_GENSIGN], N, (double)wpos / dN, ((double)wpos - dN * phat) / sqrt(dN * phat * (1.0 - phat)),
+        NAN, 0);
+
+    /* Offset-indexed cross-sections for BW-CDA and Corrado. */
+    size_t noff = (size_t)(max_off - min_off + 1);
+    double *aar_sum = evs_calloc(noff, sizeof(double)), *dev_sum = evs_calloc(noff, sizeof(double));
+    size_t *aar_n = evs_calloc(noff, sizeof(size_t)), *dev_n = evs_calloc(noff, sizeof(size_t));
+    if (!aar_sum || !dev_sum || !aar_n || !dev_n) {
+        evs_free(aar_sum);
+        evs_free(dev_sum);
+        evs_free(aar_n);
+        evs_free(dev_n);
+        evs_free(car);
+        evs_free(scar);
+        return evs_nomem(e);
+    }
+    for (size_t i = 0; i < N; i++) {
+        const evs_firm *f = s->firm[i];
+        double kbar = (double)(f->n_est + f->n_span + 1) / 2.0;
+        for (size_t t = 0; t < f->n_est; t++) {
+            size_t o = (size_t)(f->est_off[t] - min_off);
+            aar_sum[o] += f->est_ar[t];
+            aar_n[o]++;
+            dev_sum[o] += f->rank_est[t] - kbar;
+            dev_n[o]++;
+        }
+        for (size_t t = 0; t < f->n_span; t++) {
+            size_t o = (size_t)(f->span_first + (int)t - min_off);
+            dev_sum[o] += f->rank_span[t] - kbar;
+            dev_n[o]++;
+        }
+    }
+    /* Brown & Warner (1985) crude dependence adjustment: S^2 = sum_E (AAR_t - mean)^2 / (L1 - 1)
+     * over the estimation days; t = CAAR / (sqrt(L2) S), t(L1 - 1). */
+    double am = 0, ass = 0;
+    size_t aL = 0;
+    for (size_t o = 0; o < noff; o++)
+        if (aar_n[o]) {
+            am += aar_sum[o] / (double)aar_n[o];
+            aL++;
+        }
+    if (aL > 1) {
+        am /= (double)aL;
+        for (size_t o = 0; o < noff; o++)
+            if (aar_n[o]) {
+                double x = aar_sum[o] / (double)aar_n[o] - am;
+                ass += x * x;
+            }
+        double S = sqrt(ass / (double)(aL - 1));
+        set(&out[EVS_T_BWCDA], N, caar, caar / (sqrt(L2) * S), (double)aL - 1, 1);
+    }
+    /* Corrado (1989) rank test, window form of Cowan (1992):
+     * K_it ranks within firm i over E and the span; D_t = N_t^-1 sum_i (K_it - (T_i+1)/2);
+     * S(K) = sqrt(T^-1 sum_t D_t^2) over all T days; Z = sum_W D_t / (sqrt(L2) S(K)), N(0,1). */
+    double sk = 0, sw = 0;
+    size_t T = 0;
+    for (size_t o = 0; o < noff; o++)
+        if (dev_n[o]) {
+            double dt = dev_sum[o] / (double)dev_n[o];
+            sk += dt * dt;
+            T++;
+            int off = (int)o + min_off;
+            if (off >= s->win.first && off <= s->win.last)
+                sw += dt;
+        }
+    if (T > 0 && sk > 0)
+        set(&out[EVS_T_CORRADO], N, caar, sw / (sqrt(L2) * sqrt(sk / (double)T)), NAN, 0);
+
+    /* Corrado & Zivney (1992) sign test: G_it = sign(AR_it - median_i) over E and the span;
+     * S = sqrt(T^-1 sum_t (N_t^-1/2 sum_i G_it)^2); window Z = sum_W N_t^-1/2 sum_i G_it / (sqrt(L2) S).
+     * Lamb (1995): t_t = AAR_t / (S_AAR sqrt(c_t)), c_t the mean over firms of Var(AR_it)/s_i^2
+     * (= 1 + 1/L1 + (Rm_t - Rm_bar)^2/Sxx for a common market and estimation window),
+     * S_AAR the standard deviation of AAR over E; window Z = sum_W t_t / sqrt(L2). */
+    {
+        memset(dev_sum, 0, noff * sizeof *dev_sum);
+        memset(dev_n, 0, noff * sizeof *dev_n);
+        double *lamb_c = evs_calloc(noff, sizeof *lamb_c), *span_ar = evs_calloc(noff, sizeof *span_ar);
+        if (!lamb_c || !span_ar) {
+            evs_free(lamb_c);
+            evs_free(span_ar);
+            goto nomem;
+        }
+        for (size_t i = 0; i < N; i++) {
+            const evs_firm *f = s->firm[i];
+            for (size_t t = 0; t < f->n_est; t++) {
+                size_t o = (size_t)(f->est_off[t] - min_off);
+                double g = f->est_ar[t] - f->median_ar;
+                dev_sum[o] += (g > 0) - (g < 0);
+                dev_n[o]++;
+            }
+            for (size_t t = 0; t < f->n_span; t++) {
+                size_t o = (size_t)(f->span_first + (int)t - min_off);
+                double g = f->sp_ar[t] - f->median_ar;
+                dev_sum[o] += (g > 0) - (g < 0);
+                dev_n[o]++;
+                lamb_c[o] += f->sp_var[t] / f->fit.sigma2;
+                span_ar[o] += f->sp_ar[t];
+            }
+        }
+        double gs = 0, gw = 0, lz = 0;
+        size_t gT = 0;
+        for (size_t o = 0; o < noff; o++)
+            if (dev_n[o]) {
+                double x = dev_sum[o] / sqrt((double)dev_n[o]);
+                gs += x * x;
+                gT++;
+                int off = (int)o + min_off;
+                if (off >= s->win.first && off <= s->win.last)
+                    gw += x;
+            }
+        if (gT > 0 && gs > 0)
+            set(&out[EVS_T_CORRADO_ZIVNEY], N, caar, gw / (sqrt(L2) * sqrt(gs / (double)gT)), NAN, 0);
+        if (aL > 1) {
+            double S = sqrt(ass / (double)(aL - 1));
+            for (int off = s->win.first; off <= s->win.last; off++) {
+                size_t o = (size_t)(off - min_off);
+                lz += (span_ar[o] / dN) / (S * sqrt(lamb_c[o] / dN));
+            }
+            set(&out[EVS_T_LAMB], N, caar, lz / sqrt(L2), NAN, 0);
+        }
+        evs_free(lamb_c);
+        evs_free(span_ar);
+    }
+
+    /* GRANK (Kolari & Pynnonen 2011): SCAR*_i = SCAR_i / s_SCAR; GSAR_it = SAR_it on E and SCAR*_i
+     * on the cumulated event day; U_it = rank(GSAR_it)/(T_i + 1) - 1/2; Ubar_t = N_t^-1 sum_i U_it;
+     * S_U = sqrt(T^-1 sum_t (N_t/N) Ubar_t^2); Z = Ubar_0 / S_U; t = Z sqrt((T-2)/(T-1-Z^2)), t(T-2). */
+    if (N > 1 && sd_scar > 0) {
+        size_t maxT = 0;
+        for (size_t i = 0; i < N; i++)
+            maxT = s->firm[i]->n_est + 1 > maxT ? s->firm[i]->n_est + 1 : maxT;
+        double *g = evs_malloc(maxT * sizeof *g), *rk = evs_malloc(maxT * sizeof *rk);
+        ranked *tmp = evs_malloc(maxT * sizeof *tmp);
+        if (!g || !rk || !tmp) {
+            evs_free(g);
+            evs_free(rk);
+            evs_free(tmp);
+            goto nomem;
+        }
+        memset(dev_sum, 0, noff * sizeof *dev_sum);
+        memset(dev_n, 0, noff * sizeof *dev_n);
+        double u0 = 0;
+        for (size_t i = 0; i < N; i++) {
+            const evs_firm *f = s->firm[i];
+            size_t Ti = f->n_est + 1;
+            memcpy(g, f->est_sar, f->n_est * sizeof *g);
+            g[f->n_est] = f->scar[s->widx[i]] / sd_scar;
+            rank_avg(g, Ti, rk, tmp);
+            for (size_t t = 0; t < f->n_est; t++) {
+                size_t o = (size_t)(f->est_off[t] - min_off);
+                dev_sum[o] += rk[t] / (double)(Ti + 1) - 0.5;
+                dev_n[o]++;
+            }
+            u0 += rk[f->n_est] / (double)(Ti + 1) - 0.5;
+        }
+        u0 /= dN;
+        double su = u0 * u0; /* the event day, N_0 = N */
+        size_t T = 1;
+        for (size_t o = 0; o < noff; o++)
+            if (dev_n[o]) {
+                double ub = dev_sum[o] / (double)dev_n[o];
+                su += ((double)dev_n[o] / dN) * ub * ub;
+                T++;
+            }
+        double Su = sqrt(su / (double)T), Z = u0 / Su, dT = (double)T;
+        double tg = (dT - 1 - Z * Z) > 0 ? Z * sqrt((dT - 2) / (dT - 1 - Z * Z)) : NAN;
+        set(&out[EVS_T_GRANK], N, caar, tg, dT - 2, 1);
+        evs_free(g);
+        evs_free(rk);
+        evs_free(tmp);
+    }
+
+    /* Wilcoxon signed rank on the CARs (see wilcoxon above). */
+    {
+        double z, pw;
+        if (wilcoxon(car, N, &z, &pw) != 0)
+            goto nomem;
+        set(&out[EVS_T_WILCOXON], N, caar, z, NAN, 0);
+        out[EVS_T_WILCOXON].p_value = pw;
+    }
+
+    /* Skewness-adjusted t for BHAR (Lyon, Barber & Tsai 1999, eq. 5; Johnson 1978):
+     * t_sa = sqrt(N) (S + g S^2/3 + g/(6N)), S = mean/sd, g = sum (x - mean)^3 / (N sd^3); t(N-1). */
+    if (N > 2) {
+        double *b = car; /* reuse: the CARs are no longer needed */
+        for (size_t i = 0; i < N; i++)
+            b[i] = s->firm[i]->bhar[s->widx[i]];
+        double mb, sb, m3 = 0;
+        mean_sd(b, N, &mb, &sb);
+        for (size_t i = 0; i < N; i++)
+            m3 += (b[i] - mb) * (b[i] - mb) * (b[i] - mb);
+        double S = mb / sb, gam = m3 / (dN * sb * sb * sb);
+        set(&out[EVS_T_SKEW_T_BHAR], N, mb, sqrt(dN) * (S + gam * S * S / 3.0 + gam / (6.0 * dN)), dN - 1, 1);
+    }
+    evs_free(aar_sum);
+    evs_free(dev_sum);
+    evs_free(aar_n);
+    evs_free(dev_n);
+    evs_free(car);
+    evs_free(scar);
+    return EVS_OK;
+nomem:
+    evs_free(aar_sum);
+    evs_free(dev_sum);
+    evs_free(aar_n);
+    evs_free(dev_n);
+    evs_free(car);
+    evs_free(scar);
+    return evs_nomem(e);
+}
+
+/* Pearson correlation of two firms' estimation residuals over their common dates. */
+static int pair_corr(const evs_firm *a, const evs_firm *b, double *r)
+{
+    /* two passes over the merged dates: means, then moments */
+    double sa = 0, sb = 0;
+    size_t n = 0, i = 0, j = 0;
+    while (i < a->n_est && j < b->n_est) {
+        if (a->est_date[i] < b->est_date[j])
+            i++;
+        else if (a->est_date[i] > b->est_date[j])
+            j++;
+        else {
+            sa += a->est_ar[i++];
+            sb += b->est_ar[j++];
+            n++;
+        }
+    }
+    if (n < 3)
+        return -1;
+    double ma = sa / (double)n, mb = sb / (double)n, sab = 0, saa = 0, sbb = 0;
+    for (i = j = 0; i < a->n_est && j < b->n_est;) {
+        if (a->est_date[i] < b->est_date[j])
+            i++;
+        else if (a->est_date[i] > b->est_date[j])
+            j++;
+        else {
+            double x = a->est_ar[i++] - ma, y = b->est_ar[j++] - mb;
+            sab += x * y;
+            saa += x * x;
+            sbb += y * y;
+        }
+    }
+    if (!(saa > 0 && sbb > 0))
+        return -1;
+    *r = sab / sqrt(saa * sbb);
+    return 0;
+}
+
+double evs_kp_rbar(const evs_firm *const *f, size_t n)
+{
+    if (n < 2)
+        return 0.0;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            if (strcmp(f[i]->event, f[j]->event) != 0 && f[i]->day0_date != f[j]->day0_date)
+                continue;
+            double r;
+            if (pair_corr(f[i], f[j], &r) == 0)
+                sum += r;
+        }
+    return sum / ((double)n * (double)(n - 1) / 2.0);
+}
