@@ -5,7 +5,7 @@
 # deviation of the model's forecast error (CLM 4.4); a band that does not
 # cross zero marks a security whose own move is significant at 5%.
 #
-# Reads   DATADIR/labels.gp   event_name, day0_label, n_ar
+# Reads   DATADIR/labels.gp   event_name, day0_label, n_ar, n_band (rows with a band)
 #         DATADIR/ar_day0.dat tab-separated, one row per security, sorted by AR:
 #                             rank, symbol, AR (%), band low (%), band high (%),
 #                             return (%), market return (%)
@@ -30,9 +30,14 @@ set key below horizontal samplen 2 spacing 1.2
 
 set terminal svg size svg_w,svg_h dynamic font 'Sans,12' background rgb 'white' noenhanced
 set output datadir.'/ar_day0.svg'
-plot datadir.'/ar_day0.dat' using 1:3:xtic(2) with boxes lc rgb '#7f7f7f' title 'abnormal return, day 0', \
-     ''                     using 1:3:4:5 with yerrorbars lc rgb '#000000' lw 1.6 dt 1 pt 7 ps 0.6 \
-                            title '95% band (AR ± 1.96 σ)'
+if (n_band > 0) {
+    plot datadir.'/ar_day0.dat' using 1:3:xtic(2) with boxes lc rgb '#7f7f7f' title 'abnormal return, day 0', \
+         ''                     using 1:3:4:5 with yerrorbars lc rgb '#000000' lw 1.6 dt 1 pt 7 ps 0.6 \
+                                title '95% band (AR ± 1.96 σ)'
+} else {
+    # no standard deviations in the results (e.g. no model variance): bars only
+    plot datadir.'/ar_day0.dat' using 1:3:xtic(2) with boxes lc rgb '#7f7f7f' title 'abnormal return, day 0'
+}
 set terminal pngcairo size png_w,png_h font 'Sans,14' background rgb 'white' noenhanced
 set output datadir.'/ar_day0.png'
 replot

@@ -530,7 +530,10 @@ static evs_status write_event(ev_ctx *x, evs_chart_set *set)
     day_label(x->day0, lab, 1);
     put_q(f.fp, "day0_label", lab, &nomem);
     fprintf(f.fp, "day_first = %d\nday_last = %d\n", x->day_first, x->day_last);
-    fprintf(f.fp, "n_ar = %zu\n", x->nar0);
+    size_t nband = 0;
+    for (size_t i = 0; i < x->nar0; i++)
+        nband += isfinite(x->ar0[i]->sar) && x->ar0[i]->sar != 0;
+    fprintf(f.fp, "n_ar = %zu\nn_band = %zu\n", x->nar0, nband);
     fprintf(f.fp, "n_price = %zu\n", nprice);
     if (nprice) {
         fprintf(f.fp, "array price_name[%zu]\narray price_style[%zu]\n", nprice, nprice);

@@ -441,7 +441,10 @@ static void clustering_note(FILE *fp, const evs_results *r, const ev_facts *f)
     const evs_res_test *patk = find_test(r, f->ev, f->main_win, "patell-kp");
     if (!(bmp && bmpk) && !(pat && patk))
         return;
-    double rbar = implied_rbar(bmp, bmpk, 1);
+    /* the engine's estimate when run.json has it, else the one its tests imply */
+    double rbar = r->events[f->ev].rbar;
+    if (!isfinite(rbar))
+        rbar = implied_rbar(bmp, bmpk, 1);
     if (!isfinite(rbar))
         rbar = implied_rbar(pat, patk, 0);
     double n = (bmp ? bmp : pat)->n;
@@ -453,8 +456,7 @@ static void clustering_note(FILE *fp, const evs_results *r, const ev_facts *f)
         n, long_date(d, f->day0));
     if (isfinite(rbar)) {
         double k = 1 + (n - 1) * rbar;
-        out(fp, "Estimated from these results, the average correlation of their estimation-window residuals is "
-                "r̄ ≈ %s. ", fnum(b1, rbar, 2));
+        out(fp, "The average correlation of their estimation-window residuals is r̄ ≈ %s. ", fnum(b1, rbar, 2));
         if (k > 0)
             out(fp, "Tests that assume independence (Patell, BMP, J1, J2, the cross-sectional t) count the %.0f "
                     "abnormal returns as %.0f separate pieces of evidence; with that correlation they are worth about "

@@ -103,6 +103,7 @@ static evs_status event_of(loader *L, int k, size_t *ev, int allow_all)
     x->market = evs_strdup("");
     x->returns = evs_strdup("");
     x->estimation = evs_strdup("");
+    x->rbar = NAN;
     r->nevents++;
     if (!x->name || !x->date || !x->model || !x->market || !x->returns || !x->estimation)
         return evs_nomem(L->e);
@@ -427,6 +428,8 @@ static evs_status load_run_json(evs_results *r, evs_err *e)
                 st = evs_nomem(e);
                 goto out;
             }
+            json_t *rb = json_object_get(x, "rbar");
+            ev->rbar = json_is_number(rb) ? json_number_value(rb) : NAN;
             json_t *w = json_object_get(x, "windows");
             if (json_is_string(w))
                 w = NULL; /* a single "a..b c..d" string: leave to cars.csv */

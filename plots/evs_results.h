@@ -78,6 +78,7 @@ typedef struct evs_res_event {
     char *model, *market, *returns, *estimation; /* "" when unknown */
     char **windows;
     size_t nwindows;
+    double rbar;  /* mean residual cross-correlation when run.json gives it, else NaN */
 } evs_res_event;
 
 typedef struct evs_res_data {

@@ -84,7 +84,7 @@ done
 
 # 3. key numbers: each day-0 abnormal return as the report rounds it (2 decimals, percent)
 sed -e 's/<[^>]*>/ /g' "$work/dom.html" >"$work/dom.txt"
-awk -F, 'NR>1 && $4=="0" && $8!="" { printf "%.2f%%\n", 100*$8 }' "$out/abnormal_returns.csv" | sort -u >"$work/ars.txt"
+awk -F, 'NR>1 && $4=="0" && $8!="" { s = sprintf("%.2f%%", 100*$8); if (s == "-0.00%") s = "0.00%"; print s }' "$out/abnormal_returns.csv" | sort -u >"$work/ars.txt"
 [ -s "$work/ars.txt" ] || no "no day-0 abnormal returns in abnormal_returns.csv"
 while read -r v; do
     grep -qF -- "$v" "$work/dom.txt" || no "day-0 abnormal return $v not in the rendered page"

@@ -482,6 +482,72 @@ static void test_failing_script(void **state)
     rm_rf(dir);
 }
 
+/* The two optional charts: intraday paths and the simulation's curves. */
+static void test_intraday_and_simulation(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    char dir[] = "/tmp/evs-plot-intra-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    static const char *bars[] = {"2025-01-26T23:00:00Z", "2025-01-26T23:05:00Z", "2025-01-26T23:10:00Z",
+                                 "2025-01-26T23:15:00Z", "2025-01-26T23:20:00Z"};
+    static const double ret[] = {0.001, -0.002, -0.011, -0.006, 0.002};
+    char ar[2048] = "event,symbol,date,day,return,market_return,expected,ar,sar,car\n";
+    for (int s = 0; s < 2; s++)
+        for (int i = 0; i < 5; i++)
+            snprintf(ar + strlen(ar), sizeof ar - strlen(ar), "news,%s,%s,%d,%g,,0,%g,,\n", s ? "ES=F" : "NQ=F",
+                     bars[i], i - 2, ret[i] * (s ? 0.7 : 1), ret[i] * (s ? 0.7 : 1));
+    snprintf(path, sizeof path, "%s/abnormal_returns.csv", dir);
+    spit(path, ar);
+    snprintf(path, sizeof path, "%s/aar.csv", dir);
+    spit(path, "event,day,date,n,aar,caar,se_aar,se_caar\n");
+    snprintf(path, sizeof path, "%s/estimates.csv", dir);
+    spit(path, "event,symbol,model,est_first,est_last,n,alpha,beta,sigma,r2,status,reason\n");
+    snprintf(path, sizeof path, "%s/cars.csv", dir);
+    spit(path, "event,symbol,window,car,var_car,scar,bhar\n");
+    snprintf(path, sizeof path, "%s/tests.csv", dir);
+    spit(path, "event,window,test,n,estimate,statistic,df,p_value\n");
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    spit(path, "{\"program\":\"evstudy\",\"version\":\"0\",\"study\":{\"path\":\"x.ini\",\"sha256\":\"\","
+               "\"title\":\"t\"},\"events\":[{\"name\":\"news\",\"date\":\"2025-01-26T23:10:00Z\"}]}");
+    snprintf(path, sizeof path, "%s/simulation.csv", dir);
+    spit(path, "test,shock,rejection_rate\nbmp,0,0.052\nbmp,0.01,0.61\nbmp,0.005,0.22\n"
+               "patell,0,0.081\npatell,0.005,0.30\npatell,0.01,0.72\n");
+    evs_results r;
+    evs_err e = {0};
+    assert_int_equal(evs_results_load(dir, &r, &e), EVS_OK);
+    assert_int_equal(r.nsim, 6);
+    evs_chart_set set;
+    assert_int_equal(evs_plot_write_data(&r, NULL, &set, NULL, &e), EVS_OK);
+    evs_plot_opts o = {.scripts_dir = "plots"};
+    assert_int_equal(evs_plot_render(&set, &o, NULL, &e), EVS_OK);
+    int seen_intraday = 0, seen_sim = 0;
+    for (size_t i = 0; i < set.n; i++) {
+        assert_string_equal(set.c[i].gp_stderr, "");
+        seen_intraday |= strcmp(set.c[i].kind, "intraday") == 0;
+        seen_sim |= strcmp(set.c[i].kind, "simulation") == 0;
+    }
+    assert_true(seen_intraday && seen_sim);
+    /* the intraday index is 100 at the bar before day 0 and compounds after */
+    snprintf(path, sizeof path, "%s/charts/news/intraday.dat", dir);
+    char *t = slurp(path);
+    assert_non_null(strstr(t, "2025-01-26T23:05:00Z\t100\t-1\n"));
+    double want = 100 * (1 - 0.011);
+    char line[128];
+    snprintf(line, sizeof line, "2025-01-26T23:10:00Z\t%.15g\t0\n", want);
+    assert_non_null(strstr(t, line));
+    free(t);
+    /* the simulation rows by increasing shock, in percent */
+    snprintf(path, sizeof path, "%s/charts/simulation/sim.dat", dir);
+    t = slurp(path);
+    assert_non_null(strstr(t, "0\t5.2\n0.5\t22\n1\t61\n\n\n0\t8.1\n0.5\t30\n1\t72\n"));
+    free(t);
+    evs_chart_set_free(&set);
+    evs_results_free(&r);
+    rm_rf(dir);
+}
+
 int main(void)
 {
     go_root();
@@ -491,7 +557,7 @@ int main(void)
         cmocka_unit_test(test_price_data),      cmocka_unit_test(test_ar_day0_data),
         cmocka_unit_test(test_caar_car_data),   cmocka_unit_test(test_render_clean),
         cmocka_unit_test(test_injection_and_unicode), cmocka_unit_test(test_missing_gnuplot),
-        cmocka_unit_test(test_failing_script),
+        cmocka_unit_test(test_failing_script),  cmocka_unit_test(test_intraday_and_simulation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
