@@ -13,7 +13,7 @@
 
 #include "cli.h"
 #include "evs_plot.h"
-#include "evs_results.h"
+#include "evs_outdir.h"
 
 static void help(void)
 {
@@ -84,8 +84,8 @@ int cmd_plot(int argc, char **argv)
         return cli_usage("plot", "one OUTDIR expected");
     const char *outdir = argv[optind];
     evs_err e = {0};
-    evs_results r;
-    if (evs_results_load(outdir, &r, &e))
+    evs_outdir r;
+    if (evs_outdir_load(outdir, &r, &e))
         return cli_fail(&e);
     evs_warner w = cli_warner();
     evs_chart_set set;
@@ -101,6 +101,6 @@ int cmd_plot(int argc, char **argv)
         fprintf(stderr, "evstudy: %zu charts (SVG and PNG) in %s/charts/\n", n, outdir);
     }
     evs_chart_set_free(&set);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
     return code;
 }

@@ -213,15 +213,15 @@ static int cmp_ar(const void *a, const void *b)
 /* The price block of one series: rows from day0-before to day0+after of its
  * own file, indexed to the close before day 0. Returns 1 when written, 0
  * when the data are missing (warned), -1 on a write or memory error. */
-static int write_price_block(FILE *fp, const evs_results *r, const char *symbol, const char *day0, int before,
+static int write_price_block(FILE *fp, const evs_outdir *r, const char *symbol, const char *day0, int before,
                              int after, const evs_warner *w, evs_err *e)
 {
-    const evs_res_data *d = evs_results_data(r, symbol);
+    const evs_res_data *d = evs_outdir_data(r, symbol);
     if (!d) {
         evs_warnf(w, "price chart: %s is not among run.json's data files; left out", symbol);
         return 0;
     }
-    char *path = evs_results_data_path(r, d);
+    char *path = evs_outdir_data_path(r, d);
     if (!path) {
         evs_warnf(w, "price chart: cannot find %s's data file (%s); left out", symbol, d->file);
         return 0;
@@ -265,7 +265,7 @@ static int write_price_block(FILE *fp, const evs_results *r, const char *symbol,
 }
 
 typedef struct ev_ctx {
-    const evs_results *r;
+    const evs_outdir *r;
     size_t ev;
     const char *dir;
     const evs_plot_opts *o;
@@ -293,7 +293,7 @@ static int has_str(const char **v, size_t n, const char *s)
 
 static evs_status gather(ev_ctx *x)
 {
-    const evs_results *r = x->r;
+    const evs_outdir *r = x->r;
     size_t n0 = 0, nsym = 0;
     for (size_t i = 0; i < r->nar; i++)
         if (r->ar[i].ev == x->ev) {
@@ -369,7 +369,7 @@ static void gather_free(ev_ctx *x)
 
 static evs_status write_event(ev_ctx *x, evs_chart_set *set)
 {
-    const evs_results *r = x->r;
+    const evs_outdir *r = x->r;
     const evs_res_event *ev = &r->events[x->ev];
     evs_err *e = x->e;
     evs_afile f = {0};
@@ -588,7 +588,7 @@ out:
     return st;
 }
 
-static evs_status write_simulation(const evs_results *r, const char *charts, evs_chart_set *set, evs_err *e)
+static evs_status write_simulation(const evs_outdir *r, const char *charts, evs_chart_set *set, evs_err *e)
 {
     evs_status st;
     evs_afile f = {0};
@@ -651,7 +651,7 @@ out:
     return st;
 }
 
-evs_status evs_plot_write_data(const evs_results *r, const evs_plot_opts *o, evs_chart_set *set,
+evs_status evs_plot_write_data(const evs_outdir *r, const evs_plot_opts *o, evs_chart_set *set,
                                const evs_warner *w, evs_err *e)
 {
     evs_status st;

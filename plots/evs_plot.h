@@ -26,7 +26,7 @@
 #include <stddef.h>
 
 #include "evs_error.h"
-#include "evs_results.h"
+#include "evs_outdir.h"
 
 typedef struct evs_plot_opts {
     const char *gnuplot;     /* program; NULL: $EVS_GNUPLOT or "gnuplot" from PATH */
@@ -54,7 +54,7 @@ typedef struct evs_chart_set {
 } evs_chart_set;
 
 /* Step 1. The set lists the charts whose data were written. */
-evs_status evs_plot_write_data(const evs_results *r, const evs_plot_opts *o, evs_chart_set *set,
+evs_status evs_plot_write_data(const evs_outdir *r, const evs_plot_opts *o, evs_chart_set *set,
                                const evs_warner *w, evs_err *e);
 
 /* Step 2. gnuplot missing: EVS_ERR_IO with a message saying how to install

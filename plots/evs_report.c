@@ -198,7 +198,7 @@ static int win_len(const char *w)
     return 0;
 }
 
-static const evs_res_test *find_test(const evs_results *r, size_t ev, const char *win, const char *id)
+static const evs_res_test *find_test(const evs_outdir *r, size_t ev, const char *win, const char *id)
 {
     for (size_t i = 0; i < r->ntest; i++)
         if (r->test[i].ev == ev && strcmp(r->test[i].window, win) == 0 && strcmp(r->test[i].test, id) == 0)
@@ -206,7 +206,7 @@ static const evs_res_test *find_test(const evs_results *r, size_t ev, const char
     return NULL;
 }
 
-static evs_status facts(const evs_results *r, size_t ev, ev_facts *f, evs_err *e)
+static evs_status facts(const evs_outdir *r, size_t ev, ev_facts *f, evs_err *e)
 {
     memset(f, 0, sizeof *f);
     f->ev = ev;
@@ -279,9 +279,9 @@ static evs_status facts(const evs_results *r, size_t ev, ev_facts *f, evs_err *e
 }
 
 /* A readable name for a symbol: the provenance's name when there is one. */
-static const char *display_name(const evs_results *r, const char *symbol)
+static const char *display_name(const evs_outdir *r, const char *symbol)
 {
-    const evs_res_data *d = evs_results_data(r, symbol);
+    const evs_res_data *d = evs_outdir_data(r, symbol);
     static const char *keys[] = {"name", "long_name", "longName", "short_name", "shortName"};
     for (size_t k = 0; d && k < sizeof keys / sizeof *keys; k++)
         for (size_t i = 0; i < d->nprov; i++)
@@ -290,7 +290,7 @@ static const char *display_name(const evs_results *r, const char *symbol)
     return symbol;
 }
 
-static const evs_res_est *est_of(const evs_results *r, size_t ev, const char *symbol)
+static const evs_res_est *est_of(const evs_outdir *r, size_t ev, const char *symbol)
 {
     for (size_t i = 0; i < r->nest; i++)
         if (r->est[i].ev == ev && strcmp(r->est[i].symbol, symbol) == 0)
@@ -316,7 +316,7 @@ static double implied_rbar(const evs_res_test *raw, const evs_res_test *adj, int
 /* events summarised at the top of the page; later ones in their sections */
 #define SUMMARY_EVENTS 5
 
-static void summary_paragraphs(FILE *fp, const evs_results *r, const ev_facts *f)
+static void summary_paragraphs(FILE *fp, const evs_outdir *r, const ev_facts *f)
 {
     char b1[48], b2[48], b3[48], b4[48], d[48];
     const evs_res_event *ev = &r->events[f->ev];
@@ -431,7 +431,7 @@ static void summary_paragraphs(FILE *fp, const evs_results *r, const ev_facts *f
             f->n_excl == 1 ? " was" : "s were");
 }
 
-static void clustering_note(FILE *fp, const evs_results *r, const ev_facts *f)
+static void clustering_note(FILE *fp, const evs_outdir *r, const ev_facts *f)
 {
     if (!f->one_date || f->n_ok < 2 || !f->main_win)
         return;
@@ -522,7 +522,7 @@ static int inline_svg(FILE *fp, const char *path, size_t idx)
     return 1;
 }
 
-static void charts_block(FILE *fp, const evs_results *r, const evs_chart_set *cs, size_t ev, const char *note)
+static void charts_block(FILE *fp, const evs_outdir *r, const evs_chart_set *cs, size_t ev, const char *note)
 {
     (void)r;
     size_t shown = 0;
@@ -547,7 +547,7 @@ static void charts_block(FILE *fp, const evs_results *r, const evs_chart_set *cs
     }
 }
 
-static void ar_tables(FILE *fp, const evs_results *r, const ev_facts *f)
+static void ar_tables(FILE *fp, const evs_outdir *r, const ev_facts *f)
 {
     char b[6][48];
     if (f->nar0) {
@@ -652,7 +652,7 @@ static void ar_tables(FILE *fp, const evs_results *r, const ev_facts *f)
     }
 }
 
-static void tests_table(FILE *fp, const evs_results *r, size_t ev)
+static void tests_table(FILE *fp, const evs_outdir *r, size_t ev)
 {
     char b[4][48];
     size_t n = 0;
@@ -688,7 +688,7 @@ static void tests_table(FILE *fp, const evs_results *r, size_t ev)
             "0.05, * p &lt; 0.10. df “normal”: the statistic is referred to the standard normal.</p>\n");
 }
 
-static void estimation_table(FILE *fp, const evs_results *r, size_t ev)
+static void estimation_table(FILE *fp, const evs_outdir *r, size_t ev)
 {
     char b[5][48];
     out(fp, "<table class=\"num\"><thead><tr><th>Security</th><th>Model</th><th>Estimation period</th><th>Days</th>"
@@ -748,7 +748,7 @@ static const char CSS[] =
     "section.event{break-before:page}figure,table,.note,tr{break-inside:avoid}"
     "svg.chart{max-height:120mm;border:none}thead{display:table-header-group}}\n";
 
-static void params_section(FILE *fp, const evs_results *r)
+static void params_section(FILE *fp, const evs_outdir *r)
 {
     out(fp, "<section id=\"question\"><h2>The question</h2>\n<p class=\"lead\">");
     /* securities of the first event, market and dates */
@@ -819,7 +819,7 @@ static void params_section(FILE *fp, const evs_results *r)
             "date; the estimation window fits the model, the event windows measure the reaction.</p>\n</section>\n");
 }
 
-static void overview_table(FILE *fp, const evs_results *r, const ev_facts *fs, size_t nfs, size_t nsections)
+static void overview_table(FILE *fp, const evs_outdir *r, const ev_facts *fs, size_t nfs, size_t nsections)
 {
     char b[6][48];
     out(fp, "<section id=\"overview\"><h2>Overview of the %zu events</h2>\n<table class=\"num\"><thead><tr>"
@@ -855,7 +855,7 @@ static void overview_table(FILE *fp, const evs_results *r, const ev_facts *fs, s
     out(fp, "</section>\n");
 }
 
-static void excluded_section(FILE *fp, const evs_results *r)
+static void excluded_section(FILE *fp, const evs_outdir *r)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->nest; i++)
@@ -881,7 +881,7 @@ static void excluded_section(FILE *fp, const evs_results *r)
     out(fp, "</tbody></table></section>\n");
 }
 
-static void provenance_section(FILE *fp, const evs_results *r)
+static void provenance_section(FILE *fp, const evs_outdir *r)
 {
     out(fp, "<section id=\"provenance\"><h2>Provenance</h2>\n<dl class=\"kv\"><dt>program</dt><dd>");
     H(r->program);
@@ -952,7 +952,7 @@ static void glossary(FILE *fp)
             "percentages in the tables are rounded, the CSV files hold full precision.</p></section>\n");
 }
 
-static void event_section(FILE *fp, const evs_results *r, const evs_chart_set *cs, const char *note,
+static void event_section(FILE *fp, const evs_outdir *r, const evs_chart_set *cs, const char *note,
                           const ev_facts *f, size_t i)
 {
     char d[48];
@@ -974,7 +974,7 @@ static void event_section(FILE *fp, const evs_results *r, const evs_chart_set *c
     out(fp, "</section>\n");
 }
 
-evs_status evs_report_write(const evs_results *r, const evs_chart_set *cs, const char *note,
+evs_status evs_report_write(const evs_outdir *r, const evs_chart_set *cs, const char *note,
                             const evs_report_opts *o, evs_err *e)
 {
     size_t maxsec = o && o->max_event_sections ? o->max_event_sections : 100;
@@ -1085,7 +1085,7 @@ out:
 evs_status evs_report_build(const char *outdir, const evs_report_opts *o, const evs_warner *w, int *charts_ok,
                             char **path, evs_err *e)
 {
-    evs_results r;
+    evs_outdir r;
     evs_chart_set cs = {0};
     evs_status st;
     char note[1100] = "";
@@ -1094,7 +1094,7 @@ evs_status evs_report_build(const char *outdir, const evs_report_opts *o, const 
         *charts_ok = 0;
     if (path)
         *path = NULL;
-    if ((st = evs_results_load(outdir, &r, e)))
+    if ((st = evs_outdir_load(outdir, &r, e)))
         return st;
     const evs_plot_opts *po = o ? &o->plot : NULL;
     if ((st = evs_plot_write_data(&r, po, &cs, w, e)))
@@ -1127,6 +1127,6 @@ evs_status evs_report_build(const char *outdir, const evs_report_opts *o, const 
         st = evs_nomem(e);
 out:
     evs_chart_set_free(&cs);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
     return st;
 }

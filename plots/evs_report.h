@@ -20,7 +20,7 @@
 
 #include "evs_error.h"
 #include "evs_plot.h"
-#include "evs_results.h"
+#include "evs_outdir.h"
 
 typedef struct evs_report_opts {
     int no_plot;               /* 1: use the charts already in OUTDIR/charts; 0: draw them first */
@@ -31,7 +31,7 @@ typedef struct evs_report_opts {
 /* Write OUTDIR/report.html (atomically) from loaded results. charts may be
  * NULL; charts_note, when not NULL, is shown where the charts would be (for
  * example why they are missing). */
-evs_status evs_report_write(const evs_results *r, const evs_chart_set *charts, const char *charts_note,
+evs_status evs_report_write(const evs_outdir *r, const evs_chart_set *charts, const char *charts_note,
                             const evs_report_opts *o, evs_err *e);
 
 /* The batch entry point (`evstudy report`, `evstudy run --report`): read

@@ -15,7 +15,7 @@
 
 #include "evs_mem.h"
 #include "evs_plot.h"
-#include "evs_results.h"
+#include "evs_outdir.h"
 #include "test_plot_util.h"
 
 static int have_gnuplot(void)
@@ -66,9 +66,9 @@ static void test_slug(void **state)
 static void test_results_load(void **state)
 {
     (void)state;
-    evs_results r;
+    evs_outdir r;
     evs_err e = {0};
-    assert_int_equal(evs_results_load(FIXTURE, &r, &e), EVS_OK);
+    assert_int_equal(evs_outdir_load(FIXTURE, &r, &e), EVS_OK);
     assert_int_equal(r.nevents, 2);
     assert_string_equal(r.events[0].name, "deepseek-selloff");
     assert_string_equal(r.events[0].market, "^GSPC");
@@ -82,7 +82,7 @@ static void test_results_load(void **state)
     assert_true(isnan(r.test[1].df));
     assert_int_equal(r.ndata, 6);
     assert_null(r.sim);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
 }
 
 static void test_results_errors(void **state)
@@ -93,26 +93,26 @@ static void test_results_errors(void **state)
     char path[256];
     snprintf(path, sizeof path, "%s/aar.csv", dir);
     spit(path, "event,day,date,n,aar,caar,se_aar\n");
-    evs_results r;
+    evs_outdir r;
     evs_err e = {0};
-    assert_int_equal(evs_results_load(dir, &r, &e), EVS_ERR_DATA);
+    assert_int_equal(evs_outdir_load(dir, &r, &e), EVS_ERR_DATA);
     assert_non_null(strstr(e.msg, "aar.csv:1: missing column (se_caar)"));
     spit(path, "event,day,date,n,aar,caar,se_aar,se_caar\nx,0,2025-01-27,4,oops,1,1,1\n");
-    assert_int_equal(evs_results_load(dir, &r, &e), EVS_ERR_DATA);
+    assert_int_equal(evs_outdir_load(dir, &r, &e), EVS_ERR_DATA);
     assert_non_null(strstr(e.msg, "aar.csv:2: aar is not a number (oops)"));
     remove(path);
-    assert_int_equal(evs_results_load(dir, &r, &e), EVS_ERR_DATA);
+    assert_int_equal(evs_outdir_load(dir, &r, &e), EVS_ERR_DATA);
     assert_non_null(strstr(e.msg, "aar.csv"));
     rm_rf(dir);
 }
 
 /* Write the data files of a fresh copy; returns the copy's folder. */
-static const char *write_data(evs_chart_set *set, evs_results *r)
+static const char *write_data(evs_chart_set *set, evs_outdir *r)
 {
     const char *dir = fixture_copy();
     assert_non_null(dir);
     evs_err e = {0};
-    assert_int_equal(evs_results_load(dir, r, &e), EVS_OK);
+    assert_int_equal(evs_outdir_load(dir, r, &e), EVS_OK);
     size_t nw = 0;
     evs_warner w = {warn_collect, &nw};
     assert_int_equal(evs_plot_write_data(r, NULL, set, &w, &e), EVS_OK);
@@ -145,7 +145,7 @@ static void test_price_data(void **state)
 {
     (void)state;
     evs_chart_set set;
-    evs_results r;
+    evs_outdir r;
     const char *dir = write_data(&set, &r);
     char path[256];
     snprintf(path, sizeof path, "%s/charts/deepseek-selloff/price.dat", dir);
@@ -193,7 +193,7 @@ static void test_price_data(void **state)
     free(l);
     free(t);
     evs_chart_set_free(&set);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
     rm_rf(dir);
 }
 
@@ -201,7 +201,7 @@ static void test_ar_day0_data(void **state)
 {
     (void)state;
     evs_chart_set set;
-    evs_results r;
+    evs_outdir r;
     const char *dir = write_data(&set, &r);
     char path[256];
     snprintf(path, sizeof path, "%s/charts/deepseek-nature/ar_day0.dat", dir);
@@ -249,7 +249,7 @@ static void test_ar_day0_data(void **state)
     free(ar);
     free(t);
     evs_chart_set_free(&set);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
     rm_rf(dir);
 }
 
@@ -257,7 +257,7 @@ static void test_caar_car_data(void **state)
 {
     (void)state;
     evs_chart_set set;
-    evs_results r;
+    evs_outdir r;
     const char *dir = write_data(&set, &r);
     char path[256];
     snprintf(path, sizeof path, "%s/charts/deepseek-selloff/caar.dat", dir);
@@ -331,7 +331,7 @@ static void test_caar_car_data(void **state)
     free(t);
     free(aar);
     evs_chart_set_free(&set);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
     rm_rf(dir);
 }
 
@@ -341,7 +341,7 @@ static void test_render_clean(void **state)
     if (!have_gnuplot())
         skip();
     evs_chart_set set;
-    evs_results r;
+    evs_outdir r;
     const char *dir = write_data(&set, &r);
     evs_plot_opts o = {.scripts_dir = "plots"};
     evs_err e = {0};
@@ -359,7 +359,7 @@ static void test_render_clean(void **state)
     }
     assert_int_equal(nw, 0);
     evs_chart_set_free(&set);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
     rm_rf(dir);
 }
 
@@ -382,9 +382,9 @@ static void test_injection_and_unicode(void **state)
                    "Nature's \\\"paper\\\" — Ünïcødé");
     fixture_rename(dir, "DeepSeek-R1 selloff, January 2025",
                    "", "It's \\\"DeepSeek\\\"\\nsecond line: Ünïcødé <b>&amp;</b>");
-    evs_results r;
+    evs_outdir r;
     evs_err e = {0};
-    assert_int_equal(evs_results_load(dir, &r, &e), EVS_OK);
+    assert_int_equal(evs_outdir_load(dir, &r, &e), EVS_OK);
     assert_string_equal(r.events[1].name, "Nature's \"paper\" — Ünïcødé");
     assert_string_equal(r.title, "It's \"DeepSeek\"\nsecond line: Ünïcødé <b>&amp;</b>");
     evs_chart_set set;
@@ -420,7 +420,7 @@ static void test_injection_and_unicode(void **state)
     assert_non_null(strstr(l, "study_title = 'It''s \"DeepSeek\" second line: Ünïcødé <b>&amp;</b>'\n"));
     free(l);
     evs_chart_set_free(&set);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
     rm_rf(dir);
 }
 
@@ -431,9 +431,9 @@ static void test_missing_gnuplot(void **state)
     char before[256];
     snprintf(before, sizeof before, "%s/abnormal_returns.csv", dir);
     char *orig = slurp(before);
-    evs_results r;
+    evs_outdir r;
     evs_err e = {0};
-    assert_int_equal(evs_results_load(dir, &r, &e), EVS_OK);
+    assert_int_equal(evs_outdir_load(dir, &r, &e), EVS_OK);
     evs_chart_set set;
     assert_int_equal(evs_plot_write_data(&r, NULL, &set, NULL, &e), EVS_OK);
     evs_plot_opts o = {.gnuplot = "/nonexistent/gnuplot", .scripts_dir = "plots"};
@@ -452,7 +452,7 @@ static void test_missing_gnuplot(void **state)
     assert_int_equal(evs_plot_render(&set, &o, NULL, &e), EVS_ERR_IO);
     assert_non_null(strstr(e.msg, "gnuplot-nox"));
     evs_chart_set_free(&set);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
     rm_rf(dir);
 }
 
@@ -462,9 +462,9 @@ static void test_failing_script(void **state)
     if (!have_gnuplot())
         skip();
     const char *dir = fixture_copy();
-    evs_results r;
+    evs_outdir r;
     evs_err e = {0};
-    assert_int_equal(evs_results_load(dir, &r, &e), EVS_OK);
+    assert_int_equal(evs_outdir_load(dir, &r, &e), EVS_OK);
     evs_chart_set set;
     assert_int_equal(evs_plot_write_data(&r, NULL, &set, NULL, &e), EVS_OK);
     /* a scripts folder whose price.gp is broken */
@@ -478,7 +478,7 @@ static void test_failing_script(void **state)
     assert_non_null(strstr(e.msg, "gnuplot failed (exit status"));
     assert_non_null(strstr(e.msg, "this_is_not_a_function"));
     evs_chart_set_free(&set);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
     rm_rf(dir);
 }
 
@@ -514,9 +514,9 @@ static void test_intraday_and_simulation(void **state)
     snprintf(path, sizeof path, "%s/simulation.csv", dir);
     spit(path, "test,shock,rejection_rate\nbmp,0,0.052\nbmp,0.01,0.61\nbmp,0.005,0.22\n"
                "patell,0,0.081\npatell,0.005,0.30\npatell,0.01,0.72\n");
-    evs_results r;
+    evs_outdir r;
     evs_err e = {0};
-    assert_int_equal(evs_results_load(dir, &r, &e), EVS_OK);
+    assert_int_equal(evs_outdir_load(dir, &r, &e), EVS_OK);
     assert_int_equal(r.nsim, 6);
     evs_chart_set set;
     assert_int_equal(evs_plot_write_data(&r, NULL, &set, NULL, &e), EVS_OK);
@@ -544,7 +544,7 @@ static void test_intraday_and_simulation(void **state)
     assert_non_null(strstr(t, "0\t5.2\n0.5\t22\n1\t61\n\n\n0\t8.1\n0.5\t30\n1\t72\n"));
     free(t);
     evs_chart_set_free(&set);
-    evs_results_free(&r);
+    evs_outdir_free(&r);
     rm_rf(dir);
 }
 

@@ -1,5 +1,5 @@
 /*
- * evs_results.c — read an OUTDIR back (see evs_results.h).
+ * evs_outdir.c — read an OUTDIR back (see evs_outdir.h).
  *
  * Each CSV goes through one loop (load_csv): the header names the columns,
  * a table of wanted names maps them to positions, and a per-file row function
@@ -7,7 +7,7 @@
  * finite, or empty for NaN) so that a damaged file is reported with its line
  * rather than charted as zeros. run.json is parsed with jansson.
  */
-#include "evs_results.h"
+#include "evs_outdir.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -25,7 +25,7 @@
 #define MAXCOLS 16
 
 typedef struct loader {
-    evs_results *r;
+    evs_outdir *r;
     const char *file;
     int line;
     const char *f[MAXCOLS];
@@ -79,7 +79,7 @@ static evs_status integer(loader *L, int k, const char *col, int *out)
 /* The index of the event named by field k, adding it when new. */
 static evs_status event_of(loader *L, int k, size_t *ev, int allow_all)
 {
-    evs_results *r = L->r;
+    evs_outdir *r = L->r;
     const char *s = L->f[k];
     size_t n = L->len[k];
     if (allow_all && n == 3 && memcmp(s, "ALL", 3) == 0) {
@@ -113,7 +113,7 @@ static evs_status event_of(loader *L, int k, size_t *ev, int allow_all)
 
 typedef evs_status (*row_fn)(loader *L);
 
-static evs_status load_csv(evs_results *r, const char *name, const char *const *cols, size_t ncols,
+static evs_status load_csv(evs_outdir *r, const char *name, const char *const *cols, size_t ncols,
                            size_t nrequired, row_fn fn, int optional, int *found, evs_err *e)
 {
     evs_status st = EVS_OK;
@@ -181,7 +181,7 @@ out:
     return st;
 }
 
-/* Append a zeroed row to arr (so that evs_results_free can always free it). */
+/* Append a zeroed row to arr (so that evs_outdir_free can always free it). */
 #define GROW(arr, n)                                                                                \
     do {                                                                                            \
         if (evs_grow((void **)&(arr), &L->cap, (n) + 1, sizeof *(arr)))                             \
@@ -192,7 +192,7 @@ out:
 
 static evs_status row_ar(loader *L)
 {
-    evs_results *r = L->r;
+    evs_outdir *r = L->r;
     GROW(r->ar, r->nar);
     evs_res_ar *x = &r->ar[r->nar - 1];
     evs_status st = event_of(L, 0, &x->ev, 0);
@@ -209,7 +209,7 @@ static evs_status row_ar(loader *L)
 
 static evs_status row_aar(loader *L)
 {
-    evs_results *r = L->r;
+    evs_outdir *r = L->r;
     GROW(r->aar, r->naar);
     evs_res_aar *x = &r->aar[r->naar - 1];
     evs_status st = event_of(L, 0, &x->ev, 0);
@@ -226,7 +226,7 @@ static evs_status row_aar(loader *L)
 
 static evs_status row_est(loader *L)
 {
-    evs_results *r = L->r;
+    evs_outdir *r = L->r;
     GROW(r->est, r->nest);
     evs_res_est *x = &r->est[r->nest - 1];
     evs_status st = event_of(L, 0, &x->ev, 0);
@@ -247,7 +247,7 @@ static evs_status row_est(loader *L)
 
 static evs_status row_car(loader *L)
 {
-    evs_results *r = L->r;
+    evs_outdir *r = L->r;
     GROW(r->car, r->ncar);
     evs_res_car *x = &r->car[r->ncar - 1];
     evs_status st = event_of(L, 0, &x->ev, 0);
@@ -263,7 +263,7 @@ static evs_status row_car(loader *L)
 
 static evs_status row_test(loader *L)
 {
-    evs_results *r = L->r;
+    evs_outdir *r = L->r;
     GROW(r->test, r->ntest);
     evs_res_test *x = &r->test[r->ntest - 1];
     evs_status st = event_of(L, 0, &x->ev, 1);
@@ -280,7 +280,7 @@ static evs_status row_test(loader *L)
 
 static evs_status row_sim(loader *L)
 {
-    evs_results *r = L->r;
+    evs_outdir *r = L->r;
     GROW(r->sim, r->nsim);
     evs_res_sim *x = &r->sim[r->nsim - 1];
     evs_status st = EVS_OK;
@@ -373,7 +373,7 @@ static evs_status kv_list(json_t *o, evs_kv **out, size_t *n, evs_err *e)
     return EVS_OK;
 }
 
-static evs_status load_run_json(evs_results *r, evs_err *e)
+static evs_status load_run_json(evs_outdir *r, evs_err *e)
 {
     evs_status st = EVS_OK;
     char *path = evs_path_join(r->outdir, "run.json"), *text = NULL;
@@ -502,7 +502,7 @@ out:
 static void *jalloc(size_t n) { return evs_malloc(n); }
 static void jfree(void *p) { evs_free(p); }
 
-evs_status evs_results_load(const char *outdir, evs_results *r, evs_err *e)
+evs_status evs_outdir_load(const char *outdir, evs_outdir *r, evs_err *e)
 {
     static const char *const c_ar[] = {"event", "symbol", "date", "day", "return", "market_return",
                                        "expected", "ar", "sar", "car"};
@@ -526,7 +526,7 @@ evs_status evs_results_load(const char *outdir, evs_results *r, evs_err *e)
         (st = load_csv(r, "cars.csv", c_car, 7, 7, row_car, 0, NULL, e)) ||
         (st = load_csv(r, "tests.csv", c_test, 8, 8, row_test, 0, NULL, e)) ||
         (st = load_csv(r, "simulation.csv", c_sim, 3, 3, row_sim, 1, &found, e))) {
-        evs_results_free(r);
+        evs_outdir_free(r);
         return st;
     }
     return EVS_OK;
@@ -541,7 +541,7 @@ static void free_kv(evs_kv *kv, size_t n)
     evs_free(kv);
 }
 
-void evs_results_free(evs_results *r)
+void evs_outdir_free(evs_outdir *r)
 {
     size_t i, j;
     evs_free(r->outdir);
@@ -610,7 +610,7 @@ void evs_results_free(evs_results *r)
     memset(r, 0, sizeof *r);
 }
 
-size_t evs_results_event(const evs_results *r, const char *name)
+size_t evs_outdir_event(const evs_outdir *r, const char *name)
 {
     for (size_t i = 0; i < r->nevents; i++)
         if (strcmp(r->events[i].name, name) == 0)
@@ -618,7 +618,7 @@ size_t evs_results_event(const evs_results *r, const char *name)
     return EVS_RES_ALL;
 }
 
-const evs_res_data *evs_results_data(const evs_results *r, const char *symbol)
+const evs_res_data *evs_outdir_data(const evs_outdir *r, const char *symbol)
 {
     for (size_t i = 0; i < r->ndata; i++)
         if (strcmp(r->data[i].symbol, symbol) == 0)
@@ -632,7 +632,7 @@ static int is_file(const char *p)
     return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-char *evs_results_data_path(const evs_results *r, const evs_res_data *d)
+char *evs_outdir_data_path(const evs_outdir *r, const evs_res_data *d)
 {
     if (!d->file[0])
         return NULL;

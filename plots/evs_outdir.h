@@ -1,5 +1,5 @@
 /*
- * evs_results.h — an OUTDIR of `evstudy run`, read back for charts and the report.
+ * evs_outdir.h — an OUTDIR of `evstudy run`, read back for charts and the report.
  *
  * The result files are the contract of DESIGN.md "Result files":
  *   abnormal_returns.csv  event,symbol,date,day,return,market_return,expected,ar,sar,car
@@ -17,10 +17,10 @@
  * run.json is appended. Rows refer to their event by index; the pooled rows
  * of tests.csv (event = ALL) have ev = EVS_RES_ALL.
  *
- * Everything is owned by the evs_results and freed by evs_results_free.
+ * Everything is owned by the evs_outdir and freed by evs_outdir_free.
  */
-#ifndef EVS_RESULTS_H
-#define EVS_RESULTS_H
+#ifndef EVS_OUTDIR_H
+#define EVS_OUTDIR_H
 
 #include <stddef.h>
 
@@ -88,7 +88,7 @@ typedef struct evs_res_data {
     size_t nprov;
 } evs_res_data;
 
-typedef struct evs_results {
+typedef struct evs_outdir {
     char *outdir;
     /* run.json */
     char *program, *version, *study_path, *study_sha256, *title, *run_at;
@@ -113,23 +113,23 @@ typedef struct evs_results {
     size_t ntest;
     evs_res_sim *sim; /* NULL when simulation.csv is absent */
     size_t nsim;
-} evs_results;
+} evs_outdir;
 
 /* Read OUTDIR. A missing required file, a missing column, a malformed number
  * or malformed JSON is EVS_ERR_DATA with "FILE:LINE: what (value)". */
-evs_status evs_results_load(const char *outdir, evs_results *r, evs_err *e);
-void evs_results_free(evs_results *r);
+evs_status evs_outdir_load(const char *outdir, evs_outdir *r, evs_err *e);
+void evs_outdir_free(evs_outdir *r);
 
 /* Index of the event named name, or EVS_RES_ALL. */
-size_t evs_results_event(const evs_results *r, const char *name);
+size_t evs_outdir_event(const evs_outdir *r, const char *name);
 
 /* The run.json data entry for symbol, or NULL. */
-const evs_res_data *evs_results_data(const evs_results *r, const char *symbol);
+const evs_res_data *evs_outdir_data(const evs_outdir *r, const char *symbol);
 
 /* The path of a run.json data file as it can be opened from the current
  * directory: absolute, or relative to the current directory, the study file's
  * directory or OUTDIR, whichever exists. New string (evs_free) or NULL when
  * none exists or memory runs out. */
-char *evs_results_data_path(const evs_results *r, const evs_res_data *d);
+char *evs_outdir_data_path(const evs_outdir *r, const evs_res_data *d);
 
 #endif
