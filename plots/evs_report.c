@@ -654,7 +654,7 @@ static void ar_tables(FILE *fp, const evs_outdir *r, const ev_facts *f)
 
 static void tests_table(FILE *fp, const evs_outdir *r, size_t ev)
 {
-    char b[4][48];
+    char b[5][48];
     size_t n = 0;
     for (size_t i = 0; i < r->ntest; i++)
         n += r->test[i].ev == ev;
@@ -682,7 +682,7 @@ static void tests_table(FILE *fp, const evs_outdir *r, size_t ev)
         out(fp, "</th><td class=\"text small\">%s</td>", ti ? ti->assumes : "");
         out(fp, "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", fnum(b[0], t->n, 0),
             pct(b[1], t->estimate, 2), fnum(b[2], t->statistic, 3), isfinite(t->df) ? fnum(b[3], t->df, 0) : "normal",
-            pval(b[0], t->p_value), sig_label(t->p_value));
+            pval(b[4], t->p_value), sig_label(t->p_value));
     }
     out(fp, "</tbody></table>\n<p class=\"small\">p-values are two-sided. Significance: *** p &lt; 0.01, ** p &lt; "
             "0.05, * p &lt; 0.10. df “normal”: the statistic is referred to the standard normal.</p>\n");

@@ -101,6 +101,14 @@ static void test_report_contents(void **state)
         double stat = strtod(f, NULL);
         snprintf(want, sizeof want, "<td>%.3f</td>", stat);
         assert_non_null(strstr(html, want));
+        /* the p-value as the report rounds it, then its significance */
+        csv_field(line, 7, f, sizeof f);
+        double p = strtod(f, NULL);
+        char ps[32];
+        snprintf(ps, sizeof ps, p < 0.001 ? "%.2g" : "%.3f", p);
+        snprintf(want, sizeof want, "<td>%s</td><td>%s", ps,
+                 p < 0.01 ? "***" : p < 0.05 ? "**" : p < 0.10 ? "*" : "not significant");
+        assert_non_null(strstr(html, want));
         snprintf(want, sizeof want, "<code>%s</code>", test);
         assert_non_null(strstr(html, want));
         if (!strcmp(ev, "deepseek-selloff") && !strcmp(win, "0..0")) {
