@@ -19,7 +19,7 @@ MODULES   = core analysis fetch plots cli
 INCLUDES  = $(addprefix -I,$(MODULES))
 
 # Debian package names for `make deps`.
-DEBS = build-essential pkg-config libgsl-dev libcmocka-dev libjansson-dev gnuplot-nox
+DEBS = build-essential pkg-config libgsl-dev libcmocka-dev libjansson-dev gnuplot-nox chromium poppler-utils
 
 # Libraries come from pkg-config; `=` (not `:=`) so that `make deps all`
 # finds packages that deps has just installed.
