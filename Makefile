@@ -48,7 +48,7 @@ TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILDDIR)/tests/%)
 LIB      = $(BUILDDIR)/libevstudy.a
 BIN      = $(BUILDDIR)/evstudy
 
-.PHONY: all deps demo check check-plain check-asan unit cases install uninstall clean
+.PHONY: all deps demo browser check check-plain check-asan unit cases install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -79,7 +79,11 @@ deps:
 	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEBS)
 
 demo: all
-	./evstudy run samples/deepseek-2025/study.ini --out out/deepseek-2025
+	./evstudy run samples/deepseek-2025/study.ini --out out/deepseek-2025 --report
+
+# The report in headless Chromium (exits 77, skipped, without chromium).
+browser: all
+	tests/browser/report-test.sh ./evstudy
 
 # Unit tests (cmocka) then end-to-end cases, in this build.
 unit: $(TEST_BIN)
