@@ -19,11 +19,12 @@ MODULES   = core analysis fetch plots cli
 INCLUDES  = $(addprefix -I,$(MODULES))
 
 # Debian package names for `make deps`.
-DEBS = build-essential pkg-config libgsl-dev libcmocka-dev gnuplot-nox libcurl4-openssl-dev libjansson-dev libxml2-dev tzdata
+DEBS = build-essential pkg-config libgsl-dev libcmocka-dev libjansson-dev gnuplot-nox chromium poppler-utils \
+       libcurl4-openssl-dev libxml2-dev tzdata
 
 # Libraries come from pkg-config; `=` (not `:=`) so that `make deps all`
 # finds packages that deps has just installed.
-PKGS      = gsl libcurl jansson libxml-2.0
+PKGS      = gsl jansson libcurl libxml-2.0
 TEST_PKGS = cmocka
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -lcurl -ljansson -lxml2) -lm -lpthread
@@ -48,7 +49,7 @@ TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILDDIR)/tests/%)
 LIB      = $(BUILDDIR)/libevstudy.a
 BIN      = $(BUILDDIR)/evstudy
 
-.PHONY: all deps demo check check-plain check-asan unit cases install uninstall clean
+.PHONY: all deps demo browser check check-plain check-asan unit cases install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -85,7 +86,11 @@ deps:
 	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEBS)
 
 demo: all
-	./evstudy run samples/deepseek-2025/study.ini --out out/deepseek-2025
+	./evstudy run samples/deepseek-2025/study.ini --out out/deepseek-2025 --report
+
+# The report in headless Chromium (exits 77, skipped, without chromium).
+browser: all
+	tests/browser/report-test.sh ./evstudy
 
 # Unit tests (cmocka) then end-to-end cases, in this build.
 unit: $(TEST_BIN)

@@ -32,6 +32,7 @@ typedef struct evs_firm {
     int *est_off;       /* offsets relative to day 0 */
     int *est_date;
     double *est_ar;     /* estimation-window residuals (abnormal returns) */
+    double *est_sar;    /* est_ar / sqrt(Var(AR)) with the forecast-error variance (GRANK) */
 
     int span_first, span_last; /* offsets */
     size_t n_span;
@@ -42,6 +43,7 @@ typedef struct evs_firm {
     double *car, *var_car, *scar, *csar, *bhar;
 
     double *rank_est, *rank_span; /* Corrado (1989) ranks over E and the span, ties averaged */
+    double median_ar;   /* median AR over E and the span (Corrado & Zivney 1992) */
 } evs_firm;
 
 /* Analyse one firm-event. Returns EVS_OK also when the firm is excluded

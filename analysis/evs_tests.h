@@ -2,8 +2,9 @@
  * evs_tests.h — significance tests over a sample of firm-events for one event
  * window. Identifiers, in the order tests.csv lists them:
  *   t-cs j1 j2 bw-cda patell patell-kp bmp bmp-kp sign gen-sign corrado
+ *   corrado-zivney grank wilcoxon lamb skew-t-bhar
  * Each result carries the number of firm-events, an estimate (the CAAR; for
- * the sign tests the share of positive CARs), the statistic, its degrees of
+ * the sign tests the share of positive CARs; for skew-t-bhar the mean BHAR), the statistic, its degrees of
  * freedom (NaN for normal-referenced tests) and a two-sided p-value computed
  * from GSL's upper-tail functions so that tiny p-values keep their precision.
  * Formulas and sources: ../shared guide METHODS.md, cited in tests.c.
@@ -28,6 +29,11 @@ typedef enum evs_test_id {
     EVS_T_SIGN,
     EVS_T_GENSIGN,
     EVS_T_CORRADO,
+    EVS_T_CORRADO_ZIVNEY,
+    EVS_T_GRANK,
+    EVS_T_WILCOXON,
+    EVS_T_LAMB,
+    EVS_T_SKEW_T_BHAR,
     EVS_NTESTS
 } evs_test_id;
 

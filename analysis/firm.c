@@ -9,7 +9,8 @@
  *   BHAR   = prod_W (1 + R_t) - prod_W (1 + E[R_t])     (Lyon, Barber & Tsai 1999);
  *            with log returns, exp(sum R_t) - exp(sum E[R_t]).
  * Ranks for Corrado (1989): all AR of the estimation window and the event
- * span ranked together, ties given their average rank.
+ * span ranked together, ties given their average rank; the median of the
+ * same values for the Corrado & Zivney (1992) sign test.
  */
 #include "evs_firm.h"
 
@@ -25,13 +26,13 @@
 
 void evs_firm_free(evs_firm *f)
 {
-    void *ps[] = {f->est_off, f->est_date, f->est_ar,  f->sp_date, f->sp_r,   f->sp_rm,     f->sp_exp,
+    void *ps[] = {f->est_off, f->est_date, f->est_ar, f->est_sar,  f->sp_date, f->sp_r,   f->sp_rm,     f->sp_exp,
                   f->sp_ar,   f->sp_var,   f->sp_sar,  f->sp_car,  f->car,    f->var_car,   f->scar,
                   f->csar,    f->bhar,     f->rank_est, f->rank_span};
     for (size_t i = 0; i < sizeof ps / sizeof *ps; i++)
         evs_free(ps[i]);
     f->est_off = f->est_date = NULL;
-    f->est_ar = f->sp_r = f->sp_rm = f->sp_exp = f->sp_ar = f->sp_var = f->sp_sar = f->sp_car = NULL;
+    f->est_ar = f->est_sar = f->sp_r = f->sp_rm = f->sp_exp = f->sp_ar = f->sp_var = f->sp_sar = f->sp_car = NULL;
     f->sp_date = NULL;
     f->car = f->var_car = f->scar = f->csar = f->bhar = f->rank_est = f->rank_span = NULL;
 }
@@ -59,6 +60,12 @@ static int cmp_item(const void *x, const void *y)
     if (a->v > b->v)
         return 1;
     return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
 }
 
 /* Average ranks (1-based) of v[0..n-1] into out. Returns -1 when out of memory. */
@@ -155,10 +162,11 @@ evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params 
     f->est_off = evs_malloc(L1 * sizeof *f->est_off);
     f->est_date = evs_malloc(L1 * sizeof *f->est_date);
     f->est_ar = evs_malloc(L1 * sizeof *f->est_ar);
+    f->est_sar = evs_malloc(L1 * sizeof *f->est_sar);
     f->rank_est = evs_malloc(L1 * sizeof *f->rank_est);
     f->sp_date = evs_malloc(ns * sizeof *f->sp_date);
     double **spa[] = {&f->sp_r, &f->sp_rm, &f->sp_exp, &f->sp_ar, &f->sp_var, &f->sp_sar, &f->sp_car, &f->rank_span};
-    int bad = !f->est_off || !f->est_date || !f->est_ar || !f->rank_est || !f->sp_date;
+    int bad = !f->est_off || !f->est_date || !f->est_ar || !f->est_sar || !f->rank_est || !f->sp_date;
     for (size_t i = 0; i < sizeof spa / sizeof *spa; i++)
         if (!(*spa[i] = evs_malloc(ns * sizeof(double))))
             bad = 1;
@@ -179,6 +187,7 @@ evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params 
         f->est_off[t] = (int)(k - k0);
         f->est_date[t] = a->date[k];
         f->est_ar[t] = a->r[k] - evs_model_expected(&f->fit, a->rm[k]);
+        f->est_sar[t] = f->est_ar[t] / sqrt(evs_model_var_ar(&f->fit, a->rm[k]));
     }
     /* the event span */
     double car = 0;
@@ -218,6 +227,11 @@ evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params 
     /* Corrado ranks over E and the span together */
     memcpy(all, f->est_ar, L1 * sizeof *all);
     memcpy(all + L1, f->sp_ar, ns * sizeof *all);
+    /* median over E and the span: the middle of the sorted values */
+    memcpy(rk, all, (L1 + ns) * sizeof *rk);
+    qsort(rk, L1 + ns, sizeof *rk, cmp_double);
+    size_t T = L1 + ns;
+    f->median_ar = T % 2 ? rk[T / 2] : 0.5 * (rk[T / 2 - 1] + rk[T / 2]);
     if (average_ranks(all, L1 + ns, rk) != 0) {
         evs_free(all);
         evs_free(rk);

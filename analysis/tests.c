@@ -9,12 +9,119 @@
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "evs_mem.h"
 
-static const char *names[EVS_NTESTS] = {"t-cs",   "j1",  "j2",     "bw-cda", "patell",  "patell-kp",
-                                        "bmp",    "bmp-kp", "sign", "gen-sign", "corrado"};
+typedef struct ranked {
+    double v;
+    size_t i;
+} ranked;
+
+static int cmp_ranked(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    return a->v < b->v ? -1 : a->v > b->v ? 1 : (a->i > b->i) - (a->i < b->i);
+}
+
+/* 1-based ranks of v[0..n-1] with ties averaged; tmp holds n items. Returns
+ * the tie correction sum (t^3 - t) over tied groups. */
+static double rank_avg(const double *v, size_t n, double *out, ranked *tmp)
+{
+    for (size_t i = 0; i < n; i++) {
+        tmp[i].v = v[i];
+        tmp[i].i = i;
+    }
+    qsort(tmp, n, sizeof *tmp, cmp_ranked);
+    double ties = 0;
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        while (b + 1 < n && tmp[b + 1].v == tmp[a].v)
+            b++;
+        double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
+        ties += t * t * t - t;
+        for (size_t k = a; k <= b; k++)
+            out[tmp[k].i] = r;
+        a = b + 1;
+    }
+    return ties;
+}
+
+/* Wilcoxon (1945) signed-rank test on x[0..n-1] (zeros dropped, ties given
+ * average ranks). Statistic: the normal score of W+ with the tie-corrected
+ * variance n(n+1)(2n+1)/24 - sum(t^3 - t)/48 (Lehmann 1975, ch. 3). p-value:
+ * exact for up to 50 non-zero values, from the permutation distribution of
+ * W+ given the tie pattern (each sign equally likely under H0), computed by
+ * counting subsets of doubled ranks; normal otherwise. */
+static int wilcoxon(const double *x, size_t n, double *z, double *p)
+{
+    double *a = evs_malloc((n + 1) * sizeof *a), *r = evs_malloc((n + 1) * sizeof *r);
+    ranked *tmp = evs_malloc((n + 1) * sizeof *tmp);
+    if (!a || !r || !tmp) {
+        evs_free(a);
+        evs_free(r);
+        evs_free(tmp);
+        return -1;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != 0)
+            a[m++] = fabs(x[i]);
+    *z = *p = NAN;
+    if (m > 0) {
+        double ties = rank_avg(a, m, r, tmp), wplus = 0, dm = (double)m;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (x[i] != 0) {
+                if (x[i] > 0)
+                    wplus += r[k];
+                k++;
+            }
+        double var = dm * (dm + 1) * (2 * dm + 1) / 24.0 - ties / 48.0;
+        *z = var > 0 ? (wplus - dm * (dm + 1) / 4.0) / sqrt(var) : NAN;
+        *p = evs_p_normal(*z);
+        if (m <= 50) {
+            size_t total = m * (m + 1); /* doubled ranks sum to m(m+1) */
+            double *cnt = evs_calloc(total + 1, sizeof *cnt);
+            if (!cnt) {
+                evs_free(a);
+                evs_free(r);
+                evs_free(tmp);
+                return -1;
+            }
+            cnt[0] = 1;
+            size_t reach = 0;
+            for (size_t i = 0; i < m; i++) {
+                size_t d = (size_t)llround(2 * r[i]);
+                for (size_t s2 = reach + 1; s2-- > 0;)
+                    if (cnt[s2] != 0)
+                        cnt[s2 + d] += cnt[s2];
+                reach += d;
+            }
+            size_t w2 = (size_t)llround(2 * wplus);
+            double lo = 0, hi = 0, all = ldexp(1.0, (int)m);
+            for (size_t s2 = 0; s2 <= total; s2++) {
+                if (s2 <= w2)
+                    lo += cnt[s2];
+                if (s2 >= w2)
+                    hi += cnt[s2];
+            }
+            double pe = 2.0 * (lo < hi ? lo : hi) / all;
+            *p = pe > 1 ? 1 : pe;
+            evs_free(cnt);
+        }
+    }
+    evs_free(a);
+    evs_free(r);
+    evs_free(tmp);
+    return 0;
+}
+
+static const char *names[EVS_NTESTS] = {"t-cs",    "j1",      "j2",       "bw-cda",         "patell",
+                                        "patell-kp", "bmp",   "bmp-kp",   "sign",           "gen-sign",
+                                        "corrado", "corrado-zivney", "grank", "wilcoxon", "lamb",
+                                        "skew-t-bhar"};
 
 const char *evs_test_name(evs_test_id t)
 {
@@ -188,6 +295,133 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         }
     if (T > 0 && sk > 0)
         set(&out[EVS_T_CORRADO], N, caar, sw / (sqrt(L2) * sqrt(sk / (double)T)), NAN, 0);
+
+    /* Corrado & Zivney (1992) sign test: G_it = sign(AR_it - median_i) over E and the span;
+     * S = sqrt(T^-1 sum_t (N_t^-1/2 sum_i G_it)^2); window Z = sum_W N_t^-1/2 sum_i G_it / (sqrt(L2) S).
+     * Lamb (1995): t_t = AAR_t / (S_AAR sqrt(c_t)), c_t the mean over firms of Var(AR_it)/s_i^2
+     * (= 1 + 1/L1 + (Rm_t - Rm_bar)^2/Sxx for a common market and estimation window),
+     * S_AAR the standard deviation of AAR over E; window Z = sum_W t_t / sqrt(L2). */
+    {
+        memset(dev_sum, 0, noff * sizeof *dev_sum);
+        memset(dev_n, 0, noff * sizeof *dev_n);
+        double *lamb_c = evs_calloc(noff, sizeof *lamb_c), *span_ar = evs_calloc(noff, sizeof *span_ar);
+        if (!lamb_c || !span_ar) {
+            evs_free(lamb_c);
+            evs_free(span_ar);
+            goto nomem;
+        }
+        for (size_t i = 0; i < N; i++) {
+            const evs_firm *f = s->firm[i];
+            for (size_t t = 0; t < f->n_est; t++) {
+                size_t o = (size_t)(f->est_off[t] - min_off);
+                double g = f->est_ar[t] - f->median_ar;
+                dev_sum[o] += (g > 0) - (g < 0);
+                dev_n[o]++;
+            }
+            for (size_t t = 0; t < f->n_span; t++) {
+                size_t o = (size_t)(f->span_first + (int)t - min_off);
+                double g = f->sp_ar[t] - f->median_ar;
+                dev_sum[o] += (g > 0) - (g < 0);
+                dev_n[o]++;
+                lamb_c[o] += f->sp_var[t] / f->fit.sigma2;
+                span_ar[o] += f->sp_ar[t];
+            }
+        }
+        double gs = 0, gw = 0, lz = 0;
+        size_t gT = 0;
+        for (size_t o = 0; o < noff; o++)
+            if (dev_n[o]) {
+                double x = dev_sum[o] / sqrt((double)dev_n[o]);
+                gs += x * x;
+                gT++;
+                int off = (int)o + min_off;
+                if (off >= s->win.first && off <= s->win.last)
+                    gw += x;
+            }
+        if (gT > 0 && gs > 0)
+            set(&out[EVS_T_CORRADO_ZIVNEY], N, caar, gw / (sqrt(L2) * sqrt(gs / (double)gT)), NAN, 0);
+        if (aL > 1) {
+            double S = sqrt(ass / (double)(aL - 1));
+            for (int off = s->win.first; off <= s->win.last; off++) {
+                size_t o = (size_t)(off - min_off);
+                lz += (span_ar[o] / dN) / (S * sqrt(lamb_c[o] / dN));
+            }
+            set(&out[EVS_T_LAMB], N, caar, lz / sqrt(L2), NAN, 0);
+        }
+        evs_free(lamb_c);
+        evs_free(span_ar);
+    }
+
+    /* GRANK (Kolari & Pynnonen 2011): SCAR*_i = SCAR_i / s_SCAR; GSAR_it = SAR_it on E and SCAR*_i
+     * on the cumulated event day; U_it = rank(GSAR_it)/(T_i + 1) - 1/2; Ubar_t = N_t^-1 sum_i U_it;
+     * S_U = sqrt(T^-1 sum_t (N_t/N) Ubar_t^2); Z = Ubar_0 / S_U; t = Z sqrt((T-2)/(T-1-Z^2)), t(T-2). */
+    if (N > 1 && sd_scar > 0) {
+        size_t maxT = 0;
+        for (size_t i = 0; i < N; i++)
+            maxT = s->firm[i]->n_est + 1 > maxT ? s->firm[i]->n_est + 1 : maxT;
+        double *g = evs_malloc(maxT * sizeof *g), *rk = evs_malloc(maxT * sizeof *rk);
+        ranked *tmp = evs_malloc(maxT * sizeof *tmp);
+        if (!g || !rk || !tmp) {
+            evs_free(g);
+            evs_free(rk);
+            evs_free(tmp);
+            goto nomem;
+        }
+        memset(dev_sum, 0, noff * sizeof *dev_sum);
+        memset(dev_n, 0, noff * sizeof *dev_n);
+        double u0 = 0;
+        for (size_t i = 0; i < N; i++) {
+            const evs_firm *f = s->firm[i];
+            size_t Ti = f->n_est + 1;
+            memcpy(g, f->est_sar, f->n_est * sizeof *g);
+            g[f->n_est] = f->scar[s->widx[i]] / sd_scar;
+            rank_avg(g, Ti, rk, tmp);
+            for (size_t t = 0; t < f->n_est; t++) {
+                size_t o = (size_t)(f->est_off[t] - min_off);
+                dev_sum[o] += rk[t] / (double)(Ti + 1) - 0.5;
+                dev_n[o]++;
+            }
+            u0 += rk[f->n_est] / (double)(Ti + 1) - 0.5;
+        }
+        u0 /= dN;
+        double su = u0 * u0; /* the event day, N_0 = N */
+        size_t T = 1;
+        for (size_t o = 0; o < noff; o++)
+            if (dev_n[o]) {
+                double ub = dev_sum[o] / (double)dev_n[o];
+                su += ((double)dev_n[o] / dN) * ub * ub;
+                T++;
+            }
+        double Su = sqrt(su / (double)T), Z = u0 / Su, dT = (double)T;
+        double tg = (dT - 1 - Z * Z) > 0 ? Z * sqrt((dT - 2) / (dT - 1 - Z * Z)) : NAN;
+        set(&out[EVS_T_GRANK], N, caar, tg, dT - 2, 1);
+        evs_free(g);
+        evs_free(rk);
+        evs_free(tmp);
+    }
+
+    /* Wilcoxon signed rank on the CARs (see wilcoxon above). */
+    {
+        double z, pw;
+        if (wilcoxon(car, N, &z, &pw) != 0)
+            goto nomem;
+        set(&out[EVS_T_WILCOXON], N, caar, z, NAN, 0);
+        out[EVS_T_WILCOXON].p_value = pw;
+    }
+
+    /* Skewness-adjusted t for BHAR (Lyon, Barber & Tsai 1999, eq. 5; Johnson 1978):
+     * t_sa = sqrt(N) (S + g S^2/3 + g/(6N)), S = mean/sd, g = sum (x - mean)^3 / (N sd^3); t(N-1). */
+    if (N > 2) {
+        double *b = car; /* reuse: the CARs are no longer needed */
+        for (size_t i = 0; i < N; i++)
+            b[i] = s->firm[i]->bhar[s->widx[i]];
+        double mb, sb, m3 = 0;
+        mean_sd(b, N, &mb, &sb);
+        for (size_t i = 0; i < N; i++)
+            m3 += (b[i] - mb) * (b[i] - mb) * (b[i] - mb);
+        double S = mb / sb, gam = m3 / (dN * sb * sb * sb);
+        set(&out[EVS_T_SKEW_T_BHAR], N, mb, sqrt(dN) * (S + gam * S * S / 3.0 + gam / (6.0 * dN)), dN - 1, 1);
+    }
     evs_free(aar_sum);
     evs_free(dev_sum);
     evs_free(aar_n);
@@ -195,6 +429,14 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
     evs_free(car);
     evs_free(scar);
     return EVS_OK;
+nomem:
+    evs_free(aar_sum);
+    evs_free(dev_sum);
+    evs_free(aar_n);
+    evs_free(dev_n);
+    evs_free(car);
+    evs_free(scar);
+    return evs_nomem(e);
 }
 
 /* Pearson correlation of two firms' estimation residuals over their common dates. */

@@ -28,6 +28,8 @@ int cli_close_stdout(int code);
 int cmd_run(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #include "evs_version.h"
 

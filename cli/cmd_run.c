@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "evs_engine.h"
 #include "evs_file.h"
+#include "evs_mem.h"
+#include "evs_report.h"
 #include "evs_results.h"
 #include "evs_study.h"
 
@@ -17,13 +19,14 @@ void cli_print_summary(const evs_run *r, const char *outdir);
 
 static void help(void)
 {
-    printf("usage: evstudy run STUDY.ini [--out DIR] [--quiet]\n\n"
+    printf("usage: evstudy run STUDY.ini [--out DIR] [--report] [--quiet]\n\n"
            "Runs the event study described by STUDY.ini on the cached data it names and writes\n"
            "abnormal_returns.csv, aar.csv, estimates.csv, cars.csv, tests.csv and run.json into DIR.\n"
            "Then prints a summary: per event, the securities sorted by day-0 abnormal return, and\n"
            "the CAAR of each window with its tests and p-values.\n\n"
            "options:\n"
            "  -o, --out DIR   output directory (default: out/<name of the folder holding STUDY.ini>)\n"
+           "  -r, --report    also draw the charts and write DIR/report.html (as 'evstudy report DIR')\n"
            "  -q, --quiet     do not print the summary\n"
            "  -h, --help      this help\n\n"
            "Securities that cannot be analysed are excluded with the reason in estimates.csv; the run\n"
@@ -35,16 +38,18 @@ int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"report", no_argument, NULL, 'r'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *out = NULL;
-    int quiet = 0, c;
+    int quiet = 0, report = 0, c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:qrh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
+        case 'r': report = 1; break;
         case 'h': help(); return cli_close_stdout(0);
         case ':': return cli_usage("run", "option %s needs a value", argv[optind - 1]);
         default: return cli_usage("run", "unknown option %s", argv[optind - 1]);
@@ -82,6 +87,15 @@ int cmd_run(int argc, char **argv)
         if (st == EVS_OK && !quiet)
             cli_print_summary(&r, outdir);
         evs_run_free(&r);
+        if (st == EVS_OK && report) {
+            evs_report_opts ro = {0};
+            char *rpath = NULL;
+            int charts_ok = 0;
+            st = evs_report_build(outdir, &ro, &w, &charts_ok, &rpath, &e);
+            if (st == EVS_OK)
+                printf("Report: %s%s\n", rpath, charts_ok ? "" : " (without charts: apt-get install gnuplot-nox)");
+            evs_free(rpath);
+        }
     }
     if (st != EVS_OK)
         code = cli_fail(&e);

@@ -17,6 +17,8 @@ static const struct {
     {"fetch", cmd_fetch, "download prices for a study or for symbols into the cache"},
     {"events", cmd_events, "turn an RSS, Atom or SEC EDGAR feed into an events CSV"},
     {"run", cmd_run, "run an event study from a study file and write the result files"},
+    {"plot", cmd_plot, "draw the charts of a finished run (gnuplot: SVG and PNG)"},
+    {"report", cmd_report, "write report.html, the self-contained report of a finished run"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof *commands)

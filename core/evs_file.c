@@ -91,6 +91,8 @@ char *evs_path_join(const char *dir, const char *rel)
 {
     if (rel[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)
         return evs_strdup(rel);
+    if (strcmp(rel, ".") == 0 || strcmp(rel, "./") == 0)
+        return evs_strdup(dir);
     size_t a = strlen(dir), b = strlen(rel);
     char *p = evs_malloc(a + b + 2);
     if (!p)
