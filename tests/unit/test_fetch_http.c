@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -499,6 +500,74 @@ static void many_at_once(void **state)
     assert_int_equal(httpd_count(f->srv, "/v8/finance/chart/ES%3DF?"), 1);
 }
 
+static void intraday_chunks_and_limits(void **state)
+{
+    fx *f = *state;
+    httpd_gen g = {0};
+    httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = httpd_gen_chart, .cb_ud = &g}};
+    f->srv = httpd_start(rules, 1);
+    evs_fetch_opts o;
+    opts_for(f, &o);
+    o.interval = "1m";
+    evs_fetch_result r;
+    /* 18 days of 1m bars: three requests of at most 7 days. */
+    assert_int_equal(fetch1(f, "NQ=F", NULL, "2025-02-03", "2025-02-20", 0, &r, &o), EVS_OK);
+    assert_int_equal(httpd_count(f->srv, "interval=1m"), 3);
+    for (size_t i = 0; i < 3; i++) {
+        char t[1024];
+        long long p1, p2;
+        assert_int_equal(httpd_target(f->srv, i, t, sizeof t), 0);
+        assert_int_equal(httpd_qparam(t, "period1", &p1), 0);
+        assert_int_equal(httpd_qparam(t, "period2", &p2), 0);
+        assert_true(p2 - p1 <= 7 * 86400);
+    }
+    char p[256];
+    snprintf(p, sizeof p, "%s/1m/NQ%%3DF.csv", f->dir);
+    char *csv = slurp(p);
+    assert_non_null(csv);
+    assert_memory_equal(csv, "time,open,high,low,close,adj_close,volume\n2025-02-03T14:30:00Z,,,,", 64);
+    free(csv);
+    assert_int_equal(r.rows, 14); /* weekdays 2025-02-03..2025-02-20 */
+    /* Older than Yahoo keeps: refused before any request. */
+    assert_int_equal(fetch1(f, "NQ=F", NULL, "2025-01-02", "2025-02-20", 0, &r, &o), EVS_ERR_USAGE);
+    assert_non_null(strstr(r.msg, "last 30 days"));
+    assert_int_equal(httpd_count(f->srv, ""), 3);
+    /* 1h: one request, its own cache folder. */
+    o.interval = "1h";
+    assert_int_equal(fetch1(f, "NQ=F", NULL, "2024-06-03", "2025-02-20", 0, &r, &o), EVS_OK);
+    assert_int_equal(httpd_count(f->srv, "interval=1h"), 1);
+    snprintf(p, sizeof p, "%s/1h/NQ%%3DF.meta", f->dir);
+    char *meta = slurp(p), v[64];
+    assert_string_equal(meta_value(meta, "interval", v, sizeof v), "1h");
+    free(meta);
+    /* Intraday comes from Yahoo only. */
+    assert_int_equal(fetch1(f, "SP500", "fred", "2025-02-03", "2025-02-20", 0, &r, &o), EVS_ERR_USAGE);
+}
+
+static void polite_per_host(void **state)
+{
+    fx *f = *state;
+    httpd_gen g = {0};
+    httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = httpd_gen_chart, .cb_ud = &g}};
+    f->srv = httpd_start(rules, 1);
+    evs_fetch_item it[4] = {{"A", NULL, NULL, day("2025-01-02"), day("2025-01-10")},
+                            {"B", NULL, NULL, day("2025-01-02"), day("2025-01-10")},
+                            {"C", NULL, NULL, day("2025-01-02"), day("2025-01-10")},
+                            {"D", NULL, NULL, day("2025-01-02"), day("2025-01-10")}};
+    evs_fetch_result r[4];
+    evs_fetch_opts o;
+    opts_for(f, &o);
+    o.host_gap_ms = 150;
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    evs_err e;
+    assert_int_equal(evs_fetch_run(it, 4, &o, r, &e), EVS_OK);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double ms = (double)(b.tv_sec - a.tv_sec) * 1000 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    assert_true(ms >= 3 * 150 - 20); /* four starts on one host, 150 ms apart */
+    assert_int_equal(g.requests, 4);
+}
+
 int main(void)
 {
     aapl_body = fixture("yahoo-chart-AAPL-2020-01-02.json", &aapl_len);
@@ -522,6 +591,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(disagreement_triggers_whole_refetch, setup, teardown),
         cmocka_unit_test_setup_teardown(offline_reports_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(many_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(intraday_chunks_and_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(polite_per_host, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     evs_free(aapl_body);
