@@ -76,9 +76,10 @@ $(BUILDDIR)/tests/%: tests/unit/%.c $(LIB)
 
 # The fetch tests link the scripted HTTP server (tests/fetch/httpd.c) and
 # some run the evstudy program end to end, so they depend on both.
-$(BUILDDIR)/tests/test_fetch_%: tests/unit/test_fetch_%.c tests/fetch/httpd.c tests/fetch/httpd.h $(LIB) $(BIN)
+FETCH_TEST_SRC = tests/fetch/httpd.c tests/fetch/testutil.c
+$(BUILDDIR)/tests/test_fetch_%: tests/unit/test_fetch_%.c $(FETCH_TEST_SRC) tests/fetch/httpd.h tests/fetch/testutil.h $(LIB) $(BIN)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -Itests/fetch $(ALL_LDFLAGS) -o $@ $< tests/fetch/httpd.c $(LIB) $(TEST_LIBS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Itests/fetch $(ALL_LDFLAGS) -o $@ $< $(FETCH_TEST_SRC) $(LIB) $(TEST_LIBS) $(PKG_LIBS)
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -86,6 +86,19 @@ static void swap_rows(evs_bars *b, size_t i, size_t j)
     }
 }
 
+static void copy_row(evs_bars *b, size_t to, size_t from)
+{
+    if (to == from)
+        return;
+    b->t[to] = b->t[from];
+    b->o[to] = b->o[from];
+    b->h[to] = b->h[from];
+    b->l[to] = b->l[from];
+    b->c[to] = b->c[from];
+    b->adj[to] = b->adj[from];
+    b->v[to] = b->v[from];
+}
+
 void evs_bars_sort(evs_bars *b)
 {
     /* Insertion sort: provider data is nearly always sorted already. Stable,
@@ -97,15 +110,7 @@ void evs_bars_sort(evs_bars *b)
     for (size_t i = 0; i < b->n; i++) {
         if (i + 1 < b->n && b->t[i + 1] == b->t[i])
             continue;
-        if (k != i) {
-            b->t[k] = b->t[i];
-            b->o[k] = b->o[i];
-            b->h[k] = b->h[i];
-            b->l[k] = b->l[i];
-            b->c[k] = b->c[i];
-            b->adj[k] = b->adj[i];
-            b->v[k] = b->v[i];
-        }
+        copy_row(b, k, i);
         k++;
     }
     b->n = k;
@@ -117,13 +122,7 @@ void evs_bars_clip(evs_bars *b, long long lo, long long hi)
     for (size_t i = 0; i < b->n; i++) {
         if (b->t[i] < lo || b->t[i] > hi)
             continue;
-        b->t[k] = b->t[i];
-        b->o[k] = b->o[i];
-        b->h[k] = b->h[i];
-        b->l[k] = b->l[i];
-        b->c[k] = b->c[i];
-        b->adj[k] = b->adj[i];
-        b->v[k] = b->v[i];
+        copy_row(b, k, i);
         k++;
     }
     b->n = k;
@@ -299,7 +298,7 @@ int evs_parse_iso_time(const char *s, size_t len, long long *out)
 
 /* ------------------------------------------------------------ cache files */
 
-static int num_field(const char *s, size_t n, double *out)
+int evs_parse_num(const char *s, size_t n, double *out)
 {
     if (n == 0) {
         *out = NAN;
@@ -369,7 +368,7 @@ evs_status evs_bars_parse(const char *name, const char *text, size_t len, int in
             if (ci[k + 1] < 0 || (size_t)ci[k + 1] >= c.nfields)
                 continue;
             size_t f = (size_t)ci[k + 1];
-            if (num_field(c.fields[f], c.lens[f], &v[k]) != 0) {
+            if (evs_parse_num(c.fields[f], c.lens[f], &v[k]) != 0) {
                 st = evs_errf(e, EVS_ERR_DATA, "%s:%d: bad %s (%.*s)", name, c.line, cols[k], (int)c.lens[f],
                               c.fields[f]);
                 goto out;
@@ -457,7 +456,7 @@ evs_status evs_actions_read(const char *path, evs_actions *a, evs_err *e)
             size_t fd = (size_t)cd, ft = (size_t)ct, fv = (size_t)cv;
             if (fd >= c.nfields || ft >= c.nfields || fv >= c.nfields ||
                 evs_date_parse(c.fields[fd], c.lens[fd], &d) != 0 ||
-                num_field(c.fields[fv], c.lens[fv], &v) != 0 || isnan(v)) {
+                evs_parse_num(c.fields[fv], c.lens[fv], &v) != 0 || isnan(v)) {
                 st = evs_errf(e, EVS_ERR_DATA, "%s:%d: bad row", path, c.line);
                 break;
             }

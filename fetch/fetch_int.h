@@ -125,6 +125,8 @@ evs_status evs_bars_write(const char *path, const evs_bars *b, evs_err *e);
 evs_status evs_actions_read(const char *path, evs_actions *a, evs_err *e);
 evs_status evs_actions_write(const char *path, const evs_actions *a, evs_err *e);
 
+/* A finite number filling exactly n bytes; an empty field is NaN. 0 on success. */
+int evs_parse_num(const char *s, size_t n, double *out);
 /* Unix seconds -> "YYYY-MM-DDTHH:MM:SSZ" (21 bytes). */
 void evs_fmt_utc(long long t, char out[21]);
 /* Parse "YYYY-MM-DDTHH:MM[:SS[.frac]](Z|+HH:MM|-HH:MM|+HHMM)" into Unix

@@ -14,7 +14,6 @@
  */
 #include "fetch_int.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,22 +45,6 @@ static evs_status first_line(const char *who, const char *s, size_t len, evs_err
                     ex[0] ? ex : "empty body");
 }
 
-static int parse_num(const char *s, size_t n, double *out)
-{
-    char buf[64];
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    char *end;
-    errno = 0;
-    double v = strtod(buf, &end);
-    if (*end || errno == ERANGE || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 evs_status evs_fred_parse(const char *body, size_t len, evs_parsed *p, evs_err *e)
 {
     memset(p, 0, sizeof *p);
@@ -89,7 +72,7 @@ evs_status evs_fred_parse(const char *body, size_t len, evs_parsed *p, evs_err *
             p->nulls++;
             continue;
         }
-        if (parse_num(c.fields[1], c.lens[1], &v) != 0) {
+        if (evs_parse_num(c.fields[1], c.lens[1], &v) != 0) {
             st = evs_errf(e, EVS_ERR_DATA, "FRED response:%d: bad value (%.*s)", c.line, (int)c.lens[1],
                           c.fields[1]);
             break;
@@ -142,7 +125,7 @@ evs_status evs_stooq_parse(const char *body, size_t len, evs_parsed *p, evs_err 
         for (int k = 1; k < 6; k++) {
             if (ci[k] < 0 || (size_t)ci[k] >= c.nfields || c.lens[ci[k]] == 0)
                 continue;
-            if (parse_num(c.fields[ci[k]], c.lens[ci[k]], &v[k]) != 0) {
+            if (evs_parse_num(c.fields[ci[k]], c.lens[ci[k]], &v[k]) != 0) {
                 st = evs_errf(e, EVS_ERR_DATA, "Stooq response:%d: bad %s (%.*s)", c.line, cols[k],
                               (int)c.lens[ci[k]], c.fields[ci[k]]);
                 goto out;

@@ -27,25 +27,9 @@
 #include "evs_mem.h"
 #include "evs_series.h"
 #include "httpd.h"
+#include "testutil.h"
 
 #define NOW 1740787200LL /* 2025-03-01T00:00:00Z */
-
-static int day(const char *s)
-{
-    int d;
-    assert_int_equal(evs_date_parse(s, strlen(s), &d), 0);
-    return d;
-}
-
-static char *slurp(const char *path)
-{
-    char *buf;
-    size_t len;
-    evs_err e;
-    if (evs_read_file(path, 1 << 26, &buf, &len, &e) != EVS_OK)
-        return NULL;
-    return buf;
-}
 
 typedef struct fx {
     char dir[64];
@@ -124,12 +108,12 @@ static void lock_is_free(fx *f, const char *stem)
 static void killed_before_write_keeps_old_file(void **state)
 {
     fx *f = *state;
-    int a = day("2024-01-02"), b = day("2025-01-31");
+    int a = tu_day("2024-01-02"), b = tu_day("2025-01-31");
     assert_int_equal(fetch_range(f, "NVDA", a, b, 0, NULL), EVS_OK);
     char csvp[256], metap[256];
     snprintf(csvp, sizeof csvp, "%s/1d/NVDA.csv", f->dir);
     snprintf(metap, sizeof metap, "%s/1d/NVDA.meta", f->dir);
-    char *csv0 = slurp(csvp), *meta0 = slurp(metap);
+    char *csv0 = tu_slurp(csvp), *meta0 = tu_slurp(metap);
     f->gen.bump = 1; /* the refetch brings different numbers */
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -143,7 +127,7 @@ static void killed_before_write_keeps_old_file(void **state)
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    char *csv1 = slurp(csvp), *meta1 = slurp(metap);
+    char *csv1 = tu_slurp(csvp), *meta1 = tu_slurp(metap);
     assert_string_equal(csv0, csv1);
     assert_string_equal(meta0, meta1);
     lock_is_free(f, "NVDA");
@@ -161,11 +145,11 @@ static void killed_at_random_moments(void **state)
 {
     fx *f = *state;
     /* A long daily series, so that writing takes a measurable time. */
-    int a = day("1990-01-02"), b = day("2025-01-31");
+    int a = tu_day("1990-01-02"), b = tu_day("2025-01-31");
     assert_int_equal(fetch_range(f, "^GSPC", a, b, 0, NULL), EVS_OK);
     char csvp[256];
     snprintf(csvp, sizeof csvp, "%s/1d/%%5EGSPC.csv", f->dir);
-    char *old = slurp(csvp);
+    char *old = tu_slurp(csvp);
     assert_non_null(old);
     f->gen.bump = 1;
     unsigned seed = 12345;
@@ -184,7 +168,7 @@ static void killed_at_random_moments(void **state)
         int status;
         assert_int_equal(waitpid(pid, &status, 0), pid);
         kills += WIFSIGNALED(status);
-        seen[round] = slurp(csvp);
+        seen[round] = tu_slurp(csvp);
         assert_non_null(seen[round]);
         char cmd[256];
         snprintf(cmd, sizeof cmd, "ls '%s/1d' | grep -q tmp", f->dir);
@@ -195,7 +179,7 @@ static void killed_at_random_moments(void **state)
     assert_true(midwrite > 0); /* the test did interrupt writes, not only transfers */
     /* Now the new version, fetched to the end. */
     assert_int_equal(fetch_range(f, "^GSPC", a, b, 1, NULL), EVS_OK);
-    char *nw = slurp(csvp);
+    char *nw = tu_slurp(csvp);
     assert_string_not_equal(old, nw);
     for (int i = 0; i < 80; i++) {
         if (strcmp(seen[i], old) != 0 && strcmp(seen[i], nw) != 0)
@@ -220,10 +204,10 @@ static void two_fetches_at_once(void **state)
     evs_fetch_opts o;
     opts_for(f, &o);
     o.data_dir = ref;
-    assert_int_equal(fetch_range(f, "AMD", day("2024-12-02"), day("2025-01-31"), 0, &o), EVS_OK);
+    assert_int_equal(fetch_range(f, "AMD", tu_day("2024-12-02"), tu_day("2025-01-31"), 0, &o), EVS_OK);
     char refp[300], p[300];
     snprintf(refp, sizeof refp, "%s/1d/AMD.csv", ref);
-    char *want = slurp(refp);
+    char *want = tu_slurp(refp);
     for (int round = 0; round < 5; round++) {
         char d[256];
         snprintf(d, sizeof d, "%s/c%d", f->dir, round);
@@ -235,8 +219,8 @@ static void two_fetches_at_once(void **state)
                 evs_fetch_opts oo;
                 opts_for(f, &oo);
                 oo.data_dir = d;
-                evs_status st = k == 0 ? fetch_range(f, "AMD", day("2024-12-02"), day("2025-01-10"), 0, &oo)
-                                       : fetch_range(f, "AMD", day("2025-01-06"), day("2025-01-31"), 0, &oo);
+                evs_status st = k == 0 ? fetch_range(f, "AMD", tu_day("2024-12-02"), tu_day("2025-01-10"), 0, &oo)
+                                       : fetch_range(f, "AMD", tu_day("2025-01-06"), tu_day("2025-01-31"), 0, &oo);
                 _exit(st == EVS_OK ? 0 : 1);
             }
         }
@@ -246,14 +230,14 @@ static void two_fetches_at_once(void **state)
             assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         }
         snprintf(p, sizeof p, "%s/1d/AMD.csv", d);
-        char *got = slurp(p);
+        char *got = tu_slurp(p);
         assert_string_equal(got, want);
         free(got);
         /* The sidecar covers the union: the whole range is now up to date. */
         opts_for(f, &o);
         o.data_dir = d;
         o.offline = 1;
-        assert_int_equal(fetch_range(f, "AMD", day("2024-12-02"), day("2025-01-31"), 0, &o), EVS_OK);
+        assert_int_equal(fetch_range(f, "AMD", tu_day("2024-12-02"), tu_day("2025-01-31"), 0, &o), EVS_OK);
     }
     free(want);
 }

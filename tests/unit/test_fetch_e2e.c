@@ -28,18 +28,9 @@
 #include "evs_date.h"
 #include "evs_file.h"
 #include "httpd.h"
+#include "testutil.h"
 
 static char bin[PATH_MAX + 16], root[PATH_MAX / 2], tmp[64];
-
-static char *slurp(const char *path)
-{
-    char *buf;
-    size_t len;
-    evs_err e;
-    if (evs_read_file(path, 1 << 26, &buf, &len, &e) != EVS_OK)
-        return NULL;
-    return buf;
-}
 
 /* Run bin with args and extra environment (NAME=VALUE or NULL); stderr goes to
  * errpath. Returns the exit code (or 128+signal). */
@@ -105,7 +96,7 @@ static int replay(void *ud, const char *target, int *status, const char **ctype,
     size_t sl = strcspn(p, "?");
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/samples/deepseek-2025/data/1d/%.*s.csv", root, (int)sl, p);
-    char *text = slurp(path);
+    char *text = tu_slurp(path);
     *ctype = "application/json";
     if (!text) {
         *status = 404;
@@ -186,7 +177,7 @@ static void fetch_then_run_matches_bundled(void **state)
     snprintf(err, sizeof err, "%s/fetch.err", tmp);
     const char *fa[] = {"fetch", study, "--backoff", "10", NULL};
     int rc = run(fa, env, err);
-    char *msg = slurp(err);
+    char *msg = tu_slurp(err);
     if (rc != 0)
         fail_msg("evstudy fetch exited %d: %s", rc, msg);
     assert_string_equal(msg, ""); /* not a terminal: nothing but errors, and there are none */
@@ -212,7 +203,7 @@ static void fetch_then_run_matches_bundled(void **state)
         char a[PATH_MAX + 32], b[PATH_MAX + 32];
         snprintf(a, sizeof a, "%s/%s", out1, files[i]);
         snprintf(b, sizeof b, "%s/%s", out2, files[i]);
-        char *x = slurp(a), *y = slurp(b);
+        char *x = tu_slurp(a), *y = tu_slurp(b);
         assert_non_null(x);
         assert_non_null(y);
         if (strcmp(x, y) != 0)
@@ -224,7 +215,7 @@ static void fetch_then_run_matches_bundled(void **state)
     /* The NVDA estimation excluded nothing for lack of data. */
     char est[PATH_MAX + 32];
     snprintf(est, sizeof est, "%s/estimates.csv", out1);
-    char *es = slurp(est);
+    char *es = tu_slurp(est);
     assert_null(strstr(es, "excluded"));
     free(es);
 }
@@ -269,7 +260,7 @@ static void faults_through_the_program(void **state)
                               "10",            "--timeout", "2",            "--provider",
                               cases[i].provider ? cases[i].provider : "yahoo", NULL};
         int rc = run(args, "EVS_STOOQ_APIKEY=k", err);
-        char *msg = slurp(err);
+        char *msg = tu_slurp(err);
         if (rc != cases[i].code || !strstr(msg, cases[i].says))
             fail_msg("%s: exit %d (want %d), stderr: %s", cases[i].name, rc, cases[i].code, msg);
         free(msg);
@@ -289,7 +280,7 @@ static void faults_through_the_program(void **state)
     assert_int_equal(run(u3, NULL, err), 2);
     const char *off[] = {"fetch", "NVDA", "--from", "2025-01-02", "--offline", "--data", tmp, NULL};
     assert_int_equal(run(off, NULL, err), 1);
-    char *msg = slurp(err);
+    char *msg = tu_slurp(err);
     assert_non_null(strstr(msg, "NVDA: offline: not in the cache"));
     free(msg);
     const char *h[] = {"fetch", "--help", NULL};

@@ -25,37 +25,9 @@
 #include "evs_ini.h"
 #include "evs_mem.h"
 #include "httpd.h"
+#include "testutil.h"
 
 #define NOW 1740787200LL /* 2025-03-01T00:00:00Z: "today" for every test */
-
-static char *fixture(const char *name, size_t *len)
-{
-    const char *root = getenv("EVS_TEST_ROOT");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/fetch/fixtures/%s", root ? root : ".", name);
-    char *buf;
-    evs_err e;
-    if (evs_read_file(path, 1 << 24, &buf, len, &e) != EVS_OK)
-        fail_msg("%s", e.msg);
-    return buf;
-}
-
-static char *slurp(const char *path)
-{
-    char *buf;
-    size_t len;
-    evs_err e;
-    if (evs_read_file(path, 1 << 26, &buf, &len, &e) != EVS_OK)
-        return NULL;
-    return buf;
-}
-
-static int day(const char *s)
-{
-    int d;
-    assert_int_equal(evs_date_parse(s, strlen(s), &d), 0);
-    return d;
-}
 
 /* ---------------------------------------------------------------- set-up */
 
@@ -112,7 +84,7 @@ static evs_status fetch1(fx *f, const char *sym, const char *prov, const char *f
     else
         opts_for(f, &o);
     o.full = full;
-    evs_fetch_item it = {sym, prov, NULL, day(from), day(to)};
+    evs_fetch_item it = {sym, prov, NULL, tu_day(from), tu_day(to)};
     evs_err e;
     return evs_fetch_run(&it, 1, &o, r, &e);
 }
@@ -121,7 +93,7 @@ static char *cache_file(fx *f, const char *stem, const char *ext)
 {
     char p[512];
     snprintf(p, sizeof p, "%s/1d/%s%s", f->dir, stem, ext);
-    return slurp(p);
+    return tu_slurp(p);
 }
 
 static const char *meta_value(const char *text, const char *key, char *out, size_t n)
@@ -270,19 +242,19 @@ static void fault_missing_timestamp(void **state)
 {
     static char *body;
     size_t len;
-    body = fixture("yahoo-chart-SOX-notimestamp.json", &len);
+    body = tu_fixture("yahoo-chart-SOX-notimestamp.json", &len);
     httpd_rule r = {.match = "AAPL", .action = HTTPD_SEND, .status = 200, .body = body, .len = len};
     fault_case(*state, &r, EVS_ERR_DATA, "returned no data", 1);
-    evs_free(body);
+    free(body);
 }
 
 static void fault_yahoo_404(void **state)
 {
     size_t len;
-    char *body = fixture("yahoo-404.json", &len);
+    char *body = tu_fixture("yahoo-404.json", &len);
     httpd_rule r = {.match = "AAPL", .action = HTTPD_SEND, .status = 404, .body = body, .len = len};
     fault_case(*state, &r, EVS_ERR_DATA, "Not Found: No data found, symbol may be delisted (HTTP 404)", 1);
-    evs_free(body);
+    free(body);
 }
 
 static void fault_over_cap(void **state)
@@ -319,7 +291,7 @@ static void fault_html_for_csv(void **state)
 {
     fx *f = *state;
     size_t len, hlen;
-    char *csv = fixture("stooq-nvda.us.csv", &len), *html = fixture("stooq-nokey.html", &hlen);
+    char *csv = tu_fixture("stooq-nvda.us.csv", &len), *html = tu_fixture("stooq-nokey.html", &hlen);
     httpd_rule rules[] = {
         {.match = "s=nvda.us", .times = 1, .action = HTTPD_SEND, .status = 200, .body = csv, .len = len},
         {.match = "s=nvda.us", .action = HTTPD_SEND, .status = 200, .ctype = "text/html", .body = html, .len = hlen}};
@@ -327,7 +299,7 @@ static void fault_html_for_csv(void **state)
     evs_fetch_opts o;
     opts_for(f, &o);
     o.stooq_apikey = "SECRET123";
-    evs_fetch_item it = {"NVDA", "stooq", "nvda.us", day("2025-01-23"), day("2025-01-27")};
+    evs_fetch_item it = {"NVDA", "stooq", "nvda.us", tu_day("2025-01-23"), tu_day("2025-01-27")};
     evs_fetch_result r;
     evs_err e;
     assert_int_equal(evs_fetch_run(&it, 1, &o, &r, &e), EVS_OK);
@@ -346,15 +318,15 @@ static void fault_html_for_csv(void **state)
     free(meta);
     free(c0);
     free(c1);
-    evs_free(csv);
-    evs_free(html);
+    free(csv);
+    free(html);
 }
 
 static void fred_through_server(void **state)
 {
     fx *f = *state;
     size_t len;
-    char *csv = fixture("fred-SP500.csv", &len);
+    char *csv = tu_fixture("fred-SP500.csv", &len);
     httpd_rule rules[] = {{.match = "/graph/fredgraph.csv?id=SP500", .action = HTTPD_SEND, .status = 200,
                            .ctype = "text/csv", .body = csv, .len = len}};
     f->srv = httpd_start(rules, 1);
@@ -364,7 +336,7 @@ static void fred_through_server(void **state)
     assert_string_equal(out, "date,open,high,low,close,adj_close,volume\n"
                              "2025-01-23,,,,6118.71,,\n2025-01-24,,,,6101.24,,\n2025-01-28,,,,6067.7,,\n");
     free(out);
-    evs_free(csv);
+    free(csv);
 }
 
 /* ---------------------------------------------------------------- incremental */
@@ -388,7 +360,7 @@ static void incremental_only_missing(void **state)
     assert_non_null(strstr(target, "/v8/finance/chart/%5ESOX?"));
     long long p1;
     assert_int_equal(httpd_qparam(target, "period1", &p1), 0);
-    assert_true(p1 >= (long long)(day("2025-01-10") - 12) * 86400);
+    assert_true(p1 >= (long long)(tu_day("2025-01-10") - 12) * 86400);
     assert_true(r.fetched_rows < 25);
     assert_int_equal(r.rows, 45);
     char *merged = cache_file(f, "%5ESOX", ".csv");
@@ -408,7 +380,7 @@ static void split_triggers_whole_refetch(void **state)
     f->srv = httpd_start(rules, 1);
     evs_fetch_result r;
     assert_int_equal(fetch1(f, "NQ=F", NULL, "2024-12-02", "2025-01-10", 0, &r, NULL), EVS_OK);
-    g.split_day = day("2025-01-21");
+    g.split_day = tu_day("2025-01-21");
     assert_int_equal(fetch1(f, "NQ=F", NULL, "2024-12-02", "2025-01-31", 0, &r, NULL), EVS_OK);
     assert_int_equal(r.full, 1);
     assert_int_equal(g.requests, 3); /* first fetch, incremental, whole */
@@ -416,7 +388,7 @@ static void split_triggers_whole_refetch(void **state)
     httpd_target(f->srv, 2, target, sizeof target);
     long long p1;
     httpd_qparam(target, "period1", &p1);
-    assert_int_equal(p1, (long long)(day("2024-12-02") - 1) * 86400);
+    assert_int_equal(p1, (long long)(tu_day("2024-12-02") - 1) * 86400);
     char *acts = cache_file(f, "NQ%3DF", ".actions.csv");
     assert_non_null(acts);
     assert_string_equal(acts, "date,type,value\n2025-01-21,split,2\n");
@@ -476,7 +448,7 @@ static void many_at_once(void **state)
     evs_fetch_item it[N];
     evs_fetch_result r[N];
     for (size_t i = 0; i < N; i++) {
-        it[i] = (evs_fetch_item){syms[i], "yahoo", NULL, day("2025-01-02"), day("2025-01-31")};
+        it[i] = (evs_fetch_item){syms[i], "yahoo", NULL, tu_day("2025-01-02"), tu_day("2025-01-31")};
     }
     evs_fetch_opts o;
     opts_for(f, &o);
@@ -523,7 +495,7 @@ static void intraday_chunks_and_limits(void **state)
     }
     char p[256];
     snprintf(p, sizeof p, "%s/1m/NQ%%3DF.csv", f->dir);
-    char *csv = slurp(p);
+    char *csv = tu_slurp(p);
     assert_non_null(csv);
     assert_memory_equal(csv, "time,open,high,low,close,adj_close,volume\n2025-02-03T14:30:00Z,,,,", 64);
     free(csv);
@@ -537,7 +509,7 @@ static void intraday_chunks_and_limits(void **state)
     assert_int_equal(fetch1(f, "NQ=F", NULL, "2024-06-03", "2025-02-20", 0, &r, &o), EVS_OK);
     assert_int_equal(httpd_count(f->srv, "interval=1h"), 1);
     snprintf(p, sizeof p, "%s/1h/NQ%%3DF.meta", f->dir);
-    char *meta = slurp(p), v[64];
+    char *meta = tu_slurp(p), v[64];
     assert_string_equal(meta_value(meta, "interval", v, sizeof v), "1h");
     free(meta);
     /* Intraday comes from Yahoo only. */
@@ -550,10 +522,10 @@ static void polite_per_host(void **state)
     httpd_gen g = {0};
     httpd_rule rules[] = {{.match = "/v8/finance/chart/", .action = HTTPD_CALLBACK, .cb = httpd_gen_chart, .cb_ud = &g}};
     f->srv = httpd_start(rules, 1);
-    evs_fetch_item it[4] = {{"A", NULL, NULL, day("2025-01-02"), day("2025-01-10")},
-                            {"B", NULL, NULL, day("2025-01-02"), day("2025-01-10")},
-                            {"C", NULL, NULL, day("2025-01-02"), day("2025-01-10")},
-                            {"D", NULL, NULL, day("2025-01-02"), day("2025-01-10")}};
+    evs_fetch_item it[4] = {{"A", NULL, NULL, tu_day("2025-01-02"), tu_day("2025-01-10")},
+                            {"B", NULL, NULL, tu_day("2025-01-02"), tu_day("2025-01-10")},
+                            {"C", NULL, NULL, tu_day("2025-01-02"), tu_day("2025-01-10")},
+                            {"D", NULL, NULL, tu_day("2025-01-02"), tu_day("2025-01-10")}};
     evs_fetch_result r[4];
     evs_fetch_opts o;
     opts_for(f, &o);
@@ -570,7 +542,7 @@ static void polite_per_host(void **state)
 
 int main(void)
 {
-    aapl_body = fixture("yahoo-chart-AAPL-2020-01-02.json", &aapl_len);
+    aapl_body = tu_fixture("yahoo-chart-AAPL-2020-01-02.json", &aapl_len);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(recorded_yahoo_into_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(rate_limited_twice_then_ok, setup, teardown),
@@ -595,6 +567,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(polite_per_host, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    evs_free(aapl_body);
+    free(aapl_body);
     return rc;
 }

@@ -18,36 +18,18 @@
 #include "evs_file.h"
 #include "evs_mem.h"
 #include "fetch_int.h"
-
-static char *fixture(const char *name, size_t *len)
-{
-    const char *root = getenv("EVS_TEST_ROOT");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/fetch/fixtures/%s", root ? root : ".", name);
-    char *buf;
-    evs_err e;
-    if (evs_read_file(path, 1 << 24, &buf, len, &e) != EVS_OK)
-        fail_msg("%s", e.msg);
-    return buf;
-}
-
-static int day(const char *s)
-{
-    int d;
-    assert_int_equal(evs_date_parse(s, strlen(s), &d), 0);
-    return d;
-}
+#include "testutil.h"
 
 static void yahoo_real_aapl(void **state)
 {
     (void)state;
     size_t len;
-    char *b = fixture("yahoo-chart-AAPL-2020-01-02.json", &len);
+    char *b = tu_fixture("yahoo-chart-AAPL-2020-01-02.json", &len);
     evs_parsed p;
     evs_err e;
     assert_int_equal(evs_yahoo_parse(b, len, 200, 0, 1600000000, &p, &e), EVS_OK);
     assert_int_equal(p.bars.n, 1);
-    assert_int_equal(p.bars.t[0], day("2020-01-02")); /* 14:30Z = 09:30 New York */
+    assert_int_equal(p.bars.t[0], tu_day("2020-01-02")); /* 14:30Z = 09:30 New York */
     assert_true(p.bars.c[0] == 75.0875015258789);
     assert_true(p.bars.adj[0] == 73.98847198486328);
     assert_true(p.bars.o[0] == 74.05999755859375);
@@ -59,57 +41,57 @@ static void yahoo_real_aapl(void **state)
     assert_string_equal(p.instrument, "EQUITY");
     assert_int_equal(p.adjusted, 1);
     evs_parsed_free(&p);
-    evs_free(b);
+    free(b);
 }
 
 static void yahoo_tokyo_dates_and_events(void **state)
 {
     (void)state;
     size_t len;
-    char *b = fixture("yahoo-chart-9984.T-tokyo.json", &len);
+    char *b = tu_fixture("yahoo-chart-9984.T-tokyo.json", &len);
     evs_parsed p;
     evs_err e;
     assert_int_equal(evs_yahoo_parse(b, len, 200, 0, 1800000000, &p, &e), EVS_OK);
     /* 4 timestamps; the last has a null close and is skipped. */
     assert_int_equal(p.bars.n, 3);
     assert_int_equal(p.nulls, 1);
-    assert_int_equal(p.bars.t[0], day("2025-01-23"));
-    assert_int_equal(p.bars.t[1], day("2025-01-24")); /* 15:00Z on the 23rd is Tokyo's midnight of the 24th */
-    assert_int_equal(p.bars.t[2], day("2025-01-27"));
+    assert_int_equal(p.bars.t[0], tu_day("2025-01-23"));
+    assert_int_equal(p.bars.t[1], tu_day("2025-01-24")); /* 15:00Z on the 23rd is Tokyo's midnight of the 24th */
+    assert_int_equal(p.bars.t[2], tu_day("2025-01-27"));
     assert_true(p.bars.c[2] == 9630.0);
     assert_true(p.bars.adj[1] == 2626.02099609375);
     assert_true(p.bars.v[2] == 5000000000.0); /* beyond 32 bits */
     assert_int_equal(p.acts.n, 2);
-    assert_int_equal(p.acts.a[0].t, day("2025-01-23"));
+    assert_int_equal(p.acts.a[0].t, tu_day("2025-01-23"));
     assert_int_equal(p.acts.a[0].kind, EVS_ACT_DIVIDEND);
     assert_true(p.acts.a[0].value == 22.0);
-    assert_int_equal(p.acts.a[1].t, day("2025-01-27"));
+    assert_int_equal(p.acts.a[1].t, tu_day("2025-01-27"));
     assert_int_equal(p.acts.a[1].kind, EVS_ACT_SPLIT);
     assert_true(p.acts.a[1].value == 4.0);
     evs_parsed_free(&p);
-    evs_free(b);
+    free(b);
 }
 
 static void yahoo_nulls_and_missing_timestamp(void **state)
 {
     (void)state;
     size_t len;
-    char *b = fixture("yahoo-chart-NQ=F-nulls.json", &len);
+    char *b = tu_fixture("yahoo-chart-NQ=F-nulls.json", &len);
     evs_parsed p;
     evs_err e;
     assert_int_equal(evs_yahoo_parse(b, len, 200, 0, 1800000000, &p, &e), EVS_OK);
     assert_int_equal(p.bars.n, 2);
     assert_int_equal(p.nulls, 1);
-    assert_int_equal(p.bars.t[0], day("2025-01-24")); /* 05:00Z = midnight New York */
-    assert_int_equal(p.bars.t[1], day("2025-01-28"));
+    assert_int_equal(p.bars.t[0], tu_day("2025-01-24")); /* 05:00Z = midnight New York */
+    assert_int_equal(p.bars.t[1], tu_day("2025-01-28"));
     assert_true(p.bars.c[1] == 21300.5);
     evs_parsed_free(&p);
-    evs_free(b);
-    b = fixture("yahoo-chart-SOX-notimestamp.json", &len);
+    free(b);
+    b = tu_fixture("yahoo-chart-SOX-notimestamp.json", &len);
     assert_int_equal(evs_yahoo_parse(b, len, 200, 0, 1800000000, &p, &e), EVS_OK);
     assert_int_equal(p.bars.n, 0);
     evs_parsed_free(&p);
-    evs_free(b);
+    free(b);
 }
 
 static void yahoo_errors(void **state)
@@ -118,16 +100,16 @@ static void yahoo_errors(void **state)
     size_t len;
     evs_parsed p;
     evs_err e;
-    char *b = fixture("yahoo-404.json", &len);
+    char *b = tu_fixture("yahoo-404.json", &len);
     assert_int_equal(evs_yahoo_parse(b, len, 404, 0, 0, &p, &e), EVS_ERR_DATA);
     assert_non_null(strstr(e.msg, "Not Found"));
     assert_non_null(strstr(e.msg, "symbol may be delisted"));
     assert_non_null(strstr(e.msg, "HTTP 404"));
-    evs_free(b);
-    b = fixture("yahoo-422.json", &len);
+    free(b);
+    b = tu_fixture("yahoo-422.json", &len);
     assert_int_equal(evs_yahoo_parse(b, len, 422, 1, 0, &p, &e), EVS_ERR_DATA);
     assert_non_null(strstr(e.msg, "Unprocessable Entity"));
-    evs_free(b);
+    free(b);
     const char *bad = "{\"chart\":{\"result\":[{\"timestamp\":[1,2";
     assert_int_equal(evs_yahoo_parse(bad, strlen(bad), 200, 0, 0, &p, &e), EVS_ERR_DATA);
     assert_non_null(strstr(e.msg, "invalid JSON"));
@@ -161,7 +143,7 @@ static void yahoo_live_session_dropped(void **state)
     /* After the close it is kept. */
     assert_int_equal(evs_yahoo_parse(live, strlen(live), 200, 0, 1738020000, &p, &e), EVS_OK);
     assert_int_equal(p.bars.n, 2);
-    assert_int_equal(p.bars.t[1], day("2025-01-27"));
+    assert_int_equal(p.bars.t[1], tu_day("2025-01-27"));
     evs_parsed_free(&p);
 }
 
@@ -188,25 +170,25 @@ static void fred_both_headers(void **state)
     size_t len;
     evs_parsed p;
     evs_err e;
-    char *b = fixture("fred-SP500.csv", &len);
+    char *b = tu_fixture("fred-SP500.csv", &len);
     assert_int_equal(evs_fred_parse(b, len, &p, &e), EVS_OK);
     assert_int_equal(p.bars.n, 3);
     assert_int_equal(p.nulls, 2);
-    assert_int_equal(p.bars.t[2], day("2025-01-28"));
+    assert_int_equal(p.bars.t[2], tu_day("2025-01-28"));
     assert_true(p.bars.c[2] == 6067.70);
     assert_true(isnan(p.bars.o[0]));
     evs_parsed_free(&p);
-    evs_free(b);
-    b = fixture("fred-SP500-old-header.csv", &len);
+    free(b);
+    b = tu_fixture("fred-SP500-old-header.csv", &len);
     assert_int_equal(evs_fred_parse(b, len, &p, &e), EVS_OK);
     assert_int_equal(p.bars.n, 3);
     assert_true(p.bars.c[2] == 6012.28);
     evs_parsed_free(&p);
-    evs_free(b);
-    b = fixture("stooq-nokey.html", &len);
+    free(b);
+    b = tu_fixture("stooq-nokey.html", &len);
     assert_int_equal(evs_fred_parse(b, len, &p, &e), EVS_ERR_DATA);
     assert_non_null(strstr(e.msg, "HTML"));
-    evs_free(b);
+    free(b);
 }
 
 static void stooq_csv_html_and_errors(void **state)
@@ -215,21 +197,21 @@ static void stooq_csv_html_and_errors(void **state)
     size_t len;
     evs_parsed p;
     evs_err e;
-    char *b = fixture("stooq-nvda.us.csv", &len);
+    char *b = tu_fixture("stooq-nvda.us.csv", &len);
     assert_int_equal(evs_stooq_parse(b, len, &p, &e), EVS_OK);
     assert_int_equal(p.bars.n, 3);
     assert_true(p.bars.c[1] == 142.62);
     assert_true(p.bars.v[2] == 818830900.0);
     evs_parsed_free(&p);
-    evs_free(b);
-    b = fixture("stooq-nokey.html", &len);
+    free(b);
+    b = tu_fixture("stooq-nokey.html", &len);
     assert_int_equal(evs_stooq_parse(b, len, &p, &e), EVS_ERR_DATA);
     assert_non_null(strstr(e.msg, "HTML page"));
-    evs_free(b);
-    b = fixture("stooq-limit.txt", &len);
+    free(b);
+    b = tu_fixture("stooq-limit.txt", &len);
     assert_int_equal(evs_stooq_parse(b, len, &p, &e), EVS_ERR_DATA);
     assert_non_null(strstr(e.msg, "Exceeded the daily hits limit"));
-    evs_free(b);
+    free(b);
     assert_int_equal(evs_stooq_parse("No data", 7, &p, &e), EVS_ERR_DATA);
     assert_non_null(strstr(e.msg, "No data"));
 }
@@ -242,9 +224,9 @@ static void tz_conversion(void **state)
     int d[1];
     evs_err e;
     assert_int_equal(evs_tz_dates("America/New_York", t, d, 1, &e), EVS_OK);
-    assert_int_equal(d[0], day("2025-06-30"));
+    assert_int_equal(d[0], tu_day("2025-06-30"));
     assert_int_equal(evs_tz_dates("Asia/Tokyo", t, d, 1, &e), EVS_OK);
-    assert_int_equal(d[0], day("2025-07-01"));
+    assert_int_equal(d[0], tu_day("2025-07-01"));
     assert_int_not_equal(evs_tz_dates("../../etc/passwd", t, d, 1, &e), EVS_OK);
     assert_int_not_equal(evs_tz_dates("Mars/Olympus_Mons", t, d, 1, &e), EVS_OK);
     assert_null(getenv("TZ")); /* restored */
