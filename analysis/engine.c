@@ -162,8 +162,13 @@ static evs_status run_event(evs_run *r, const evs_warner *w, evs_event_result *e
     size_t *widx = evs_malloc(er->nok * sizeof *widx);
     double *col = evs_malloc(er->nok * sizeof *col), *col2 = evs_malloc(er->nok * sizeof *col2);
     er->tests = evs_calloc(ev->p.nwindows, sizeof *er->tests);
-    er->span_first = er->firm[0].span_first;
-    er->span_last = er->firm[0].span_last;
+    /* the event span comes from the windows (an excluded firm may never have set its own) */
+    er->span_first = ev->p.windows[0].first;
+    er->span_last = ev->p.windows[0].last;
+    for (size_t w = 1; w < ev->p.nwindows; w++) {
+        er->span_first = ev->p.windows[w].first < er->span_first ? ev->p.windows[w].first : er->span_first;
+        er->span_last = ev->p.windows[w].last > er->span_last ? ev->p.windows[w].last : er->span_last;
+    }
     er->nspan = (size_t)(er->span_last - er->span_first + 1);
     er->date = evs_malloc(er->nspan * sizeof *er->date);
     er->n = evs_malloc(er->nspan * sizeof *er->n);

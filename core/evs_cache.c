@@ -75,7 +75,12 @@ evs_status evs_symbol_decode(const char *stem, char *out, size_t outsz, evs_err 
             int a = hexval(p[1]), b = a < 0 ? -1 : hexval(p[2]);
             if (a < 0 || b < 0)
                 return evs_errf(e, EVS_ERR_DATA, "bad cache name (%s): bad %%-escape", stem);
-            out[k++] = (char)(a * 16 + b);
+            int v = a * 16 + b;
+            /* canonical names only: a NUL or an escaped plain byte would let two
+             * file names stand for one symbol */
+            if (v == 0 || plain((unsigned char)v) || (p[1] >= 'a' && p[1] <= 'f') || (p[2] >= 'a' && p[2] <= 'f'))
+                return evs_errf(e, EVS_ERR_DATA, "bad cache name (%s): non-canonical %%-escape", stem);
+            out[k++] = (char)v;
             p += 2;
         } else if (plain((unsigned char)*p)) {
             out[k++] = *p;

@@ -119,7 +119,11 @@ int evs_csv_next(evs_csv *c, evs_err *e)
             }
             continue;
         }
-        if (was_q && ch != '\r') {
+        if (was_q && ch == '\r') { /* CRLF after a quoted last field */
+            c->p++;
+            continue;
+        }
+        if (was_q) {
             evs_errf(e, EVS_ERR_DATA, "%s:%d: text after a closing quote", c->name, c->line);
             return -1;
         }

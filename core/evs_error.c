@@ -32,7 +32,16 @@ evs_status evs_err_prefix(evs_err *e, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(pre, sizeof pre, fmt, ap);
     va_end(ap);
-    snprintf(e->msg, sizeof e->msg, "%s: %s", pre, old);
+    /* pre + ": " + old, cut to fit (explicit copies: no format truncation) */
+    size_t pl = strlen(pre), ol = strlen(old), cap = sizeof e->msg - 1;
+    if (pl > cap - 2)
+        pl = cap - 2;
+    if (ol > cap - 2 - pl)
+        ol = cap - 2 - pl;
+    memcpy(e->msg, pre, pl);
+    memcpy(e->msg + pl, ": ", 2);
+    memcpy(e->msg + pl + 2, old, ol);
+    e->msg[pl + 2 + ol] = 0;
     return e->status;
 }
 

@@ -18,7 +18,9 @@ evs_status evs_read_file(const char *path, size_t max_bytes, char **buf, size_t 
     if (!fp)
         return evs_errf(e, errno == ENOENT ? EVS_ERR_DATA : EVS_ERR_IO, "%s: cannot open: %s", path,
                         strerror(errno));
-    size_t cap = 65536, n = 0;
+    /* the buffer never grows past max_bytes + 1: one byte more than allowed
+     * proves the file too large */
+    size_t cap = max_bytes < 65536 ? max_bytes + 1 : 65536, n = 0;
     char *b = evs_malloc(cap + 1);
     if (!b) {
         fclose(fp);
@@ -26,12 +28,9 @@ evs_status evs_read_file(const char *path, size_t max_bytes, char **buf, size_t 
     }
     for (;;) {
         if (n == cap) {
-            if (cap >= max_bytes) {
-                evs_free(b);
-                fclose(fp);
-                return evs_errf(e, EVS_ERR_DATA, "%s: file larger than %zu bytes", path, max_bytes);
-            }
-            size_t nc = cap * 2 > max_bytes ? max_bytes : cap * 2;
+            if (cap > max_bytes)
+                break;
+            size_t nc = cap > (max_bytes + 1) / 2 ? max_bytes + 1 : cap * 2;
             char *nb = evs_reallocarray(b, nc + 1, 1);
             if (!nb) {
                 evs_free(b);
@@ -45,6 +44,11 @@ evs_status evs_read_file(const char *path, size_t max_bytes, char **buf, size_t 
         n += got;
         if (got == 0)
             break;
+    }
+    if (n > max_bytes) {
+        evs_free(b);
+        fclose(fp);
+        return evs_errf(e, EVS_ERR_DATA, "%s: file larger than %zu bytes", path, max_bytes);
     }
     if (ferror(fp)) {
         int err = errno;
