@@ -235,15 +235,8 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
     size_t noff = (size_t)(max_off - min_off + 1);
     double *aar_sum = evs_calloc(noff, sizeof(double)), *dev_sum = evs_calloc(noff, sizeof(double));
     size_t *aar_n = evs_calloc(noff, sizeof(size_t)), *dev_n = evs_calloc(noff, sizeof(size_t));
-    if (!aar_sum || !dev_sum || !aar_n || !dev_n) {
-        evs_free(aar_sum);
-        evs_free(dev_sum);
-        evs_free(aar_n);
-        evs_free(dev_n);
-        evs_free(car);
-        evs_free(scar);
-        return evs_nomem(e);
-    }
+    if (!aar_sum || !dev_sum || !aar_n || !dev_n)
+        goto nomem;
     for (size_t i = 0; i < N; i++) {
         const evs_firm *f = s->firm[i];
         double kbar = (double)(f->n_est + f->n_span + 1) / 2.0;
@@ -422,21 +415,18 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         double S = mb / sb, gam = m3 / (dN * sb * sb * sb);
         set(&out[EVS_T_SKEW_T_BHAR], N, mb, sqrt(dN) * (S + gam * S * S / 3.0 + gam / (6.0 * dN)), dN - 1, 1);
     }
-    evs_free(aar_sum);
-    evs_free(dev_sum);
-    evs_free(aar_n);
-    evs_free(dev_n);
-    evs_free(car);
-    evs_free(scar);
-    return EVS_OK;
+    evs_status st = EVS_OK;
+    goto done;
 nomem:
+    st = evs_nomem(e);
+done:
     evs_free(aar_sum);
     evs_free(dev_sum);
     evs_free(aar_n);
     evs_free(dev_n);
     evs_free(car);
     evs_free(scar);
-    return evs_nomem(e);
+    return st;
 }
 
 /* Pearson correlation of two firms' estimation residuals over their common dates. */
