@@ -21,11 +21,16 @@ typedef struct evs_aligned {
     int *date;  /* date of return k (the later of its two kept dates) */
     double *r;  /* security return */
     double *rm; /* market return; NaN everywhere when there is no market */
+    double *rs; /* second index (two-index model's sector) return; NULL when none */
 } evs_aligned;
 
 /* Align sec with mkt (mkt may be NULL: the security's own dates are kept). */
 evs_status evs_align(const evs_series *sec, const evs_series *mkt, evs_returns_kind kind, evs_aligned *out,
                      evs_err *e);
+/* The same with a second index: a date is kept only when all three have a
+ * price (sector may be NULL: then this is evs_align). */
+evs_status evs_align2(const evs_series *sec, const evs_series *mkt, const evs_series *sector, evs_returns_kind kind,
+                      evs_aligned *out, evs_err *e);
 void evs_aligned_free(evs_aligned *a);
 
 /* Index of the first return dated on or after d, or -1 when none. */

@@ -15,8 +15,12 @@
 #include <stddef.h>
 
 #include "evs_align.h"
+#include "evs_day0.h"
+#include "evs_exchange.h"
 #include "evs_model.h"
 #include "evs_study.h"
+
+#define EVS_FIRM_MAXROLLS 64
 
 typedef struct evs_firm {
     const char *event;  /* borrowed from the study */
@@ -27,6 +31,8 @@ typedef struct evs_firm {
     int day0_date;      /* EVS_NO_DATE when unknown */
     int est_first_date, est_last_date;
     evs_fit fit;
+    const char *xnames[EVS_MODEL_MAXK]; /* the regressors' names (static strings), NULL past fit.k */
+    size_t n_removed;   /* estimation days removed by exclude_events (other events' windows) */
 
     size_t n_est;       /* estimation returns used (= fit.L1) */
     int *est_off;       /* offsets relative to day 0 */
@@ -43,12 +49,34 @@ typedef struct evs_firm {
     double *car, *var_car, *scar, *csar, *bhar;
 
     double *rank_est, *rank_span; /* Corrado (1989) ranks over E and the span, ties averaged */
+    double *rank_sar;   /* midranks of est_sar within E alone: GRANK's ranks follow from them in O(L1) */
+    void *block;        /* owns every array above (one allocation); evs_firm_free releases it */
     double median_ar;   /* median AR over E and the span (Corrado & Zivney 1992) */
+
+    /* time and calendars: filled by the engine (engine.c), not by evs_firm_compute */
+    const evs_exchange *exchange;        /* the security's exchange */
+    const evs_exchange *market_exchange; /* the benchmark's, NULL without one */
+    evs_day0 day0;       /* the first session that could react, and why (evs_day0.h) */
+    int nonsync;         /* benchmark closes at another instant than the security */
+    double nonsync_hours;/* benchmark close minus security close on day 0, hours */
+    evs_model_kind model;/* the model used (a security's own, or the constant-mean fallback) */
+    char note[512];      /* fallback, roll days excluded, data gaps; "" when none */
+    int rolls[EVS_FIRM_MAXROLLS]; /* a future's roll days against its index, removed from its returns */
+    size_t nrolls;
 } evs_firm;
 
 /* Analyse one firm-event. Returns EVS_OK also when the firm is excluded
  * (f->ok == 0, f->reason set); an error status only for out of memory. */
 evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params *p, int event_date, evs_err *e);
+/* The same with a prebuilt design (factor models need the factor table, see
+ * evs_design.h) and skip[k] = 1 for aligned days to leave out of the
+ * estimation window (exclude_events; NULL for none): the window then reaches
+ * back further so that it keeps its nominal number of days, and n_removed
+ * counts what was left out. evs_firm_compute builds the design without
+ * factors and skips nothing. */
+struct evs_design;
+evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const struct evs_design *d, const evs_params *p,
+                              int event_date, const unsigned char *skip, evs_err *e);
 void evs_firm_free(evs_firm *f);
 
 /* Span index of offset t, or -1. */

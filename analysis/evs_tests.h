@@ -42,7 +42,19 @@ const char *evs_test_name(evs_test_id t);
 typedef struct evs_test_row {
     size_t n;
     double estimate, statistic, df, p_value; /* NaN where not applicable */
+    double p_boot;    /* bootstrap p-value (evs_bootstrap.h) for t-cs, bmp, skew-t-bhar when the sample asks; NaN otherwise */
+    size_t clustered; /* firm-events of the sample sharing their day 0 with another one (0: no clustering) */
+    double rbar;      /* the sample's Kolari-Pynnonen r-bar */
 } evs_test_row;
+
+/* 1 for the tests that assume cross-sectionally independent firm-events
+ * (t-cs j1 j2 patell bmp sign gen-sign wilcoxon skew-t-bhar): with events
+ * clustered on one date they over-reject (Brown & Warner 1985 section 5;
+ * Kolari & Pynnonen 2010). 2 for those adjusted for clustering (patell-kp,
+ * bmp-kp: Kolari & Pynnonen 2010; grank: Kolari & Pynnonen 2011). 0 for the
+ * others, whose variance comes from the time series of the portfolio
+ * (bw-cda, corrado, corrado-zivney, lamb). */
+int evs_test_independence(evs_test_id t);
 
 /* The sample: firm i contributes its window widx[i] (an index into its
  * event's windows), all of which equal `win` in offsets. */
@@ -52,6 +64,8 @@ typedef struct evs_sample {
     size_t n;
     evs_window win;
     double rbar; /* Kolari-Pynnonen mean residual cross-correlation (evs_kp_rbar) */
+    int bootstrap;       /* B > 0: bootstrap p-values with B resamples (evs_bootstrap.h) */
+    unsigned long seed;  /* their seed */
 } evs_sample;
 
 evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_err *e);

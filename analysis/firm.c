@@ -21,20 +21,19 @@
 #include <string.h>
 
 #include "evs_date.h"
+#include "evs_design.h"
 #include "evs_fmt.h"
 #include "evs_mem.h"
+#include "evs_rank.h"
 
 void evs_firm_free(evs_firm *f)
 {
-    void *ps[] = {f->est_off, f->est_date, f->est_ar, f->est_sar,  f->sp_date, f->sp_r,   f->sp_rm,     f->sp_exp,
-                  f->sp_ar,   f->sp_var,   f->sp_sar,  f->sp_car,  f->car,    f->var_car,   f->scar,
-                  f->csar,    f->bhar,     f->rank_est, f->rank_span};
-    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++)
-        evs_free(ps[i]);
+    evs_free(f->block); /* every array below lives in it (evs_firm_compute_d) */
+    f->block = NULL;
     f->est_off = f->est_date = NULL;
     f->est_ar = f->est_sar = f->sp_r = f->sp_rm = f->sp_exp = f->sp_ar = f->sp_var = f->sp_sar = f->sp_car = NULL;
     f->sp_date = NULL;
-    f->car = f->var_car = f->scar = f->csar = f->bhar = f->rank_est = f->rank_span = NULL;
+    f->car = f->var_car = f->scar = f->csar = f->bhar = f->rank_est = f->rank_span = f->rank_sar = NULL;
 }
 
 static void exclude(evs_firm *f, const char *fmt, ...) EVS_PRINTF(2, 3);
@@ -47,58 +46,29 @@ static void exclude(evs_firm *f, const char *fmt, ...)
     va_end(ap);
 }
 
-typedef struct rank_item {
-    double v;
-    size_t i;
-} rank_item;
-
-static int cmp_item(const void *x, const void *y)
-{
-    const rank_item *a = x, *b = y;
-    if (a->v < b->v)
-        return -1;
-    if (a->v > b->v)
-        return 1;
-    return a->i < b->i ? -1 : a->i > b->i;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return a < b ? -1 : a > b;
-}
-
-/* Average ranks (1-based) of v[0..n-1] into out. Returns -1 when out of memory. */
-static int average_ranks(const double *v, size_t n, double *out)
-{
-    rank_item *it = evs_malloc(n * sizeof *it + 1);
-    if (!it)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        it[i].v = v[i];
-        it[i].i = i;
-    }
-    qsort(it, n, sizeof *it, cmp_item);
-    for (size_t a = 0; a < n;) {
-        size_t b = a;
-        while (b + 1 < n && it[b + 1].v == it[a].v)
-            b++;
-        double r = (double)(a + b) / 2.0 + 1.0;
-        for (size_t k = a; k <= b; k++)
-            out[it[k].i] = r;
-        a = b + 1;
-    }
-    evs_free(it);
-    return 0;
-}
-
 evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params *p, int event_date, evs_err *e)
+{
+    evs_design d;
+    evs_status st = evs_design_build(p, a, NULL, NULL, &d, e);
+    if (st != EVS_OK)
+        return st;
+    st = evs_firm_compute_d(f, a, &d, p, event_date, NULL, e);
+    evs_design_free(&d);
+    return st;
+}
+
+evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_design *dz, const evs_params *p,
+                              int event_date, const unsigned char *skip, evs_err *e)
 {
     f->ok = 0;
     f->day0_date = f->est_first_date = f->est_last_date = EVS_NO_DATE;
+    f->n_removed = 0;
     f->fit.L1 = 0;
+    f->fit.k = (int)dz->k;
     f->fit.alpha = f->fit.beta = f->fit.sigma2 = f->fit.r2 = NAN;
     f->fit.kind = p->model;
+    for (size_t j = 0; j < EVS_MODEL_MAXK; j++)
+        f->xnames[j] = j < dz->k ? dz->names[j] : NULL;
     char w1[32], w2[32];
     /* the event span */
     int s1 = p->windows[0].first, s2 = p->windows[0].last;
@@ -128,24 +98,37 @@ evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params 
     }
     f->day0_date = a->date[k0];
     if (k0 + s1 < 0 || k0 + s2 >= (long)a->n) {
-        evs_window sp = {s1, s2};
+        evs_window sp = {.first = s1, .last = s2};
         evs_window_format(sp, w1);
         evs_date_format(k0 + s1 < 0 ? a->date[0] : a->date[a->n - 1], d2);
         exclude(f, "event span %s does not fit in the data (%s return %s)", w1, k0 + s1 < 0 ? "first" : "last", d2);
         return EVS_OK;
     }
     long e1 = k0 + p->estimation.first, e2 = k0 + p->estimation.last;
-    if (e1 < 0)
-        e1 = 0;
-    if (e2 < e1) {
+    if (e2 < 0 || (e1 < 0 && e2 < 0)) {
         evs_date_format(a->date[0], d2);
         exclude(f, "estimation window %s does not fit in the data (first return %s)",
                 evs_window_format(p->estimation, w1), d2);
         return EVS_OK;
     }
-    size_t L1 = (size_t)(e2 - e1 + 1);
+    /* Estimation hygiene (DESIGN.md): days inside other events' windows (skip) are
+     * removed and the window extended backwards to keep its nominal length. */
+    long want = e2 - e1 + 1, lo = e2, kept = 0;
+    for (long t = e2; t >= 0; t--) {
+        if (skip && skip[t]) {
+            f->n_removed++;
+            continue;
+        }
+        lo = t;
+        if (++kept == want)
+            break;
+    }
+    size_t L1 = 0;
+    for (long t = lo; t <= e2; t++)
+        if (!(skip && skip[t]) && evs_design_row_ok(dz, (size_t)t))
+            L1++;
     f->n_est = L1;
-    f->est_first_date = a->date[e1];
+    f->est_first_date = a->date[lo];
     f->est_last_date = a->date[e2];
     f->fit.L1 = (int)L1;
     if ((int)L1 < p->min_estimation) {
@@ -153,52 +136,82 @@ evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params 
                  p->min_estimation);
         return EVS_OK;
     }
-    if (evs_model_fit(p->model, a->r + e1, a->rm + e1, L1, &f->fit, f->reason, sizeof f->reason) != 0)
+    size_t kx = dz->k;
+    size_t ns = (size_t)(s2 - s1 + 1), nw = p->nwindows, nall = L1 + ns;
+    /* one scratch block for the fit and the ranks (freed below) instead of six
+     * allocations: a firm-event's cost is a few microseconds, malloc's is not negligible */
+    evs_ranked *tmp = evs_malloc(nall * sizeof *tmp + L1 * sizeof(long) + (L1 * (kx + 1) + 2 * nall) * sizeof(double));
+    if (!tmp)
+        return evs_nomem(e);
+    long *eidx = (long *)(tmp + nall);
+    double *ey = (double *)(eidx + L1), *ex = ey + L1, *all = ex + L1 * kx, *rk = all + nall;
+    size_t m = 0;
+    for (long t = lo; t <= e2; t++)
+        if (!(skip && skip[t]) && evs_design_row_ok(dz, (size_t)t)) {
+            eidx[m] = t;
+            ey[m] = dz->y[t];
+            memcpy(ex + m * kx, dz->x + (size_t)t * kx, kx * sizeof *ex);
+            m++;
+        }
+    int frc = evs_model_fit_x(p->model, p->dimson_lags, ey, ex, L1, &f->fit, f->reason, sizeof f->reason);
+    if (frc != 0) {
+        evs_free(tmp);
         return EVS_OK;
+    }
+    /* every span day needs what the prediction uses */
+    for (long t = k0 + s1; t <= k0 + s2; t++)
+        if (!isfinite(dz->y[t]) || !evs_model_can_predict(&f->fit, dz->x + (size_t)t * dz->k)) {
+            evs_date_format(a->date[t], d2);
+            exclude(f, "%s has no %s on event-window day %s", f->symbol ? f->symbol : "security",
+                    isfinite(dz->y[t]) ? "market lead or lag" : "factor row", d2);
+            evs_free(tmp);
+            return EVS_OK;
+        }
 
-    size_t ns = (size_t)(s2 - s1 + 1), nw = p->nwindows;
     f->n_span = ns;
     f->nw = nw;
-    f->est_off = evs_malloc(L1 * sizeof *f->est_off);
-    f->est_date = evs_malloc(L1 * sizeof *f->est_date);
-    f->est_ar = evs_malloc(L1 * sizeof *f->est_ar);
-    f->est_sar = evs_malloc(L1 * sizeof *f->est_sar);
-    f->rank_est = evs_malloc(L1 * sizeof *f->rank_est);
-    f->sp_date = evs_malloc(ns * sizeof *f->sp_date);
-    double **spa[] = {&f->sp_r, &f->sp_rm, &f->sp_exp, &f->sp_ar, &f->sp_var, &f->sp_sar, &f->sp_car, &f->rank_span};
-    int bad = !f->est_off || !f->est_date || !f->est_ar || !f->est_sar || !f->rank_est || !f->sp_date;
-    for (size_t i = 0; i < sizeof spa / sizeof *spa; i++)
-        if (!(*spa[i] = evs_malloc(ns * sizeof(double))))
-            bad = 1;
-    double **wa[] = {&f->car, &f->var_car, &f->scar, &f->csar, &f->bhar};
-    for (size_t i = 0; i < sizeof wa / sizeof *wa; i++)
-        if (!(*wa[i] = evs_malloc(nw * sizeof(double))))
-            bad = 1;
-    double *all = evs_malloc((L1 + ns) * sizeof *all), *rk = evs_malloc((L1 + ns) * sizeof *rk);
-    if (bad || !all || !rk) {
-        evs_free(all);
-        evs_free(rk);
-        evs_firm_free(f);
+    /* the firm-event's arrays, in one block that evs_firm_free releases:
+     * doubles (4 L1 + 8 ns + 5 nw), then ints (2 L1 + ns) */
+    size_t nd = 4 * L1 + 8 * ns + 5 * nw, ni = 2 * L1 + ns;
+    double *blk = evs_malloc(nd * sizeof(double) + ni * sizeof(int));
+    if (!blk) {
+        evs_free(tmp);
         return evs_nomem(e);
     }
+    f->block = blk;
+    double **da[] = {&f->est_ar, &f->est_sar, &f->rank_est, &f->rank_sar};
+    for (size_t i = 0; i < sizeof da / sizeof *da; i++, blk += L1)
+        *da[i] = blk;
+    double **spa[] = {&f->sp_r, &f->sp_rm, &f->sp_exp, &f->sp_ar, &f->sp_var, &f->sp_sar, &f->sp_car, &f->rank_span};
+    for (size_t i = 0; i < sizeof spa / sizeof *spa; i++, blk += ns)
+        *spa[i] = blk;
+    double **wa[] = {&f->car, &f->var_car, &f->scar, &f->csar, &f->bhar};
+    for (size_t i = 0; i < sizeof wa / sizeof *wa; i++, blk += nw)
+        *wa[i] = blk;
+    int *ib = (int *)blk;
+    f->est_off = ib;
+    f->est_date = ib + L1;
+    f->sp_date = ib + 2 * L1;
     /* estimation residuals */
     for (size_t t = 0; t < L1; t++) {
-        long k = e1 + (long)t;
+        long k = eidx[t];
+        const double *xk = dz->x + (size_t)k * kx;
         f->est_off[t] = (int)(k - k0);
         f->est_date[t] = a->date[k];
-        f->est_ar[t] = a->r[k] - evs_model_expected(&f->fit, a->rm[k]);
-        f->est_sar[t] = f->est_ar[t] / sqrt(evs_model_var_ar(&f->fit, a->rm[k]));
+        f->est_ar[t] = dz->y[k] - evs_model_expected_x(&f->fit, xk);
+        f->est_sar[t] = f->est_ar[t] / sqrt(evs_model_var_ar_x(&f->fit, xk));
     }
     /* the event span */
     double car = 0;
     for (size_t t = 0; t < ns; t++) {
         long k = k0 + s1 + (long)t;
+        const double *xk = dz->x + (size_t)k * kx;
         f->sp_date[t] = a->date[k];
         f->sp_r[t] = a->r[k];
-        f->sp_rm[t] = a->rm[k];
-        f->sp_exp[t] = evs_model_expected(&f->fit, a->rm[k]);
+        f->sp_rm[t] = dz->rm[k];
+        f->sp_exp[t] = dz->rf[k] + evs_model_expected_x(&f->fit, xk);
         f->sp_ar[t] = a->r[k] - f->sp_exp[t];
-        f->sp_var[t] = evs_model_var_ar(&f->fit, a->rm[k]);
+        f->sp_var[t] = evs_model_var_ar_x(&f->fit, xk);
         f->sp_sar[t] = f->sp_ar[t] / sqrt(f->sp_var[t]);
         car += f->sp_ar[t];
         f->sp_car[t] = car;
@@ -219,7 +232,7 @@ evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params 
             }
         }
         f->car[w] = c;
-        f->var_car[w] = evs_model_var_car(&f->fit, f->sp_rm + i0, i1 - i0 + 1);
+        f->var_car[w] = evs_model_var_car_x(&f->fit, dz->x + (size_t)(k0 + s1 + (long)i0) * kx, i1 - i0 + 1);
         f->scar[w] = c / sqrt(f->var_car[w]);
         f->csar[w] = cs;
         f->bhar[w] = p->returns == EVS_RET_LOG ? exp(lr) - exp(le) : pr - pe;
@@ -227,21 +240,14 @@ evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params 
     /* Corrado ranks over E and the span together */
     memcpy(all, f->est_ar, L1 * sizeof *all);
     memcpy(all + L1, f->sp_ar, ns * sizeof *all);
-    /* median over E and the span: the middle of the sorted values */
-    memcpy(rk, all, (L1 + ns) * sizeof *rk);
-    qsort(rk, L1 + ns, sizeof *rk, cmp_double);
-    size_t T = L1 + ns;
-    f->median_ar = T % 2 ? rk[T / 2] : 0.5 * (rk[T / 2 - 1] + rk[T / 2]);
-    if (average_ranks(all, L1 + ns, rk) != 0) {
-        evs_free(all);
-        evs_free(rk);
-        evs_firm_free(f);
-        return evs_nomem(e);
-    }
+    /* ... and the median over E and the span (the middle of the same sorted values) */
+    evs_rank_avg(all, nall, rk, tmp, &f->median_ar);
     memcpy(f->rank_est, rk, L1 * sizeof *rk);
     memcpy(f->rank_span, rk + L1, ns * sizeof *rk);
-    evs_free(all);
-    evs_free(rk);
+    /* ... and the ranks of the SARs within E, from which every sample's GRANK
+     * ranks follow (evs_tests.c): here, in the parallel phase, once per firm-event */
+    evs_rank_avg(f->est_sar, L1, f->rank_sar, tmp, NULL);
+    evs_free(tmp);
     f->ok = 1;
     return EVS_OK;
 }

@@ -17,9 +17,13 @@
 
 #include "evs_cache.h"
 #include "evs_date.h"
+#include "evs_events.h"
+#include "evs_exchange.h"
 #include "evs_file.h"
 #include "evs_ini.h"
+#include "evs_intraday.h"
 #include "evs_mem.h"
+#include "evs_model.h"
 #include "evs_sha256.h"
 
 #define STUDY_MAX_BYTES (64u << 20)
@@ -30,6 +34,12 @@ const char *evs_model_name(evs_model_kind m)
     case EVS_MODEL_CONSTANT_MEAN: return "constant-mean";
     case EVS_MODEL_MARKET_ADJUSTED: return "market-adjusted";
     case EVS_MODEL_MARKET: return "market";
+    case EVS_MODEL_TWO_INDEX: return "two-index";
+    case EVS_MODEL_FF3: return "ff3";
+    case EVS_MODEL_CARHART: return "carhart";
+    case EVS_MODEL_FF5: return "ff5";
+    case EVS_MODEL_DIMSON: return "dimson";
+    case EVS_MODEL_SCHOLES_WILLIAMS: return "scholes-williams";
     }
     return "?";
 }
@@ -55,24 +65,48 @@ static int parse_int(const char *s, size_t n, int *out)
     return 0;
 }
 
+/* The unit letter ending s[0..*n) (m, h or b), removed from *n; 0 when none. */
+static char take_unit(const char *s, size_t *n)
+{
+    if (*n > 1 && (s[*n - 1] == 'm' || s[*n - 1] == 'h' || s[*n - 1] == 'b')) {
+        (*n)--;
+        return s[*n];
+    }
+    return 0;
+}
+
 int evs_window_parse(const char *s, size_t len, evs_window *w)
 {
+    /* FIRST..LAST, or the FIRST,LAST (-60m,+240m) */
     const char *dots = NULL;
+    size_t sep = 2;
     for (size_t i = 0; i + 1 < len; i++)
         if (s[i] == '.' && s[i + 1] == '.') {
             dots = s + i;
             break;
         }
+    if (!dots && (dots = memchr(s, ',', len)) != NULL)
+        sep = 1;
     if (!dots)
         return -1;
-    if (parse_int(s, (size_t)(dots - s), &w->first) || parse_int(dots + 2, len - (size_t)(dots - s) - 2, &w->last))
+    size_t n1 = (size_t)(dots - s), n2 = len - n1 - sep;
+    char u1 = take_unit(s, &n1), u2 = take_unit(dots + sep, &n2);
+    if (u1 != u2)
         return -1;
+    if (parse_int(s, n1, &w->first) || parse_int(dots + sep, n2, &w->last))
+        return -1;
+    w->unit = u1;
+    w->wfirst = w->first;
+    w->wlast = w->last;
     return w->first <= w->last ? 0 : -1;
 }
 
 char *evs_window_format(evs_window w, char *out)
 {
-    snprintf(out, 32, "%d..%d", w.first, w.last);
+    if (w.unit)
+        snprintf(out, 32, "%d%c..%d%c", w.wfirst, w.unit, w.wlast, w.unit);
+    else
+        snprintf(out, 32, "%d..%d", w.first, w.last);
     return out;
 }
 
@@ -113,10 +147,10 @@ static evs_status set_windows(ctx *c, const evs_ini_entry *en, evs_window **out,
             char tok[128];
             snprintf(tok, sizeof tok, "%.*s", (int)((q - p) > 100 ? 100 : q - p), p);
             evs_free(ws);
-            int intraday = strchr(tok, 'm') || strchr(tok, 'h');
-            if (intraday)
-                return bad(c, en->line, "intraday windows need intraday data, which this version does not analyse yet (%s)", tok);
-            return bad(c, en->line, "malformed window, expected FIRST..LAST with FIRST <= LAST in trading days (%s)", tok);
+            return bad(c, en->line,
+                       "malformed window, expected FIRST..LAST with FIRST <= LAST in trading days, or intraday "
+                       "with one unit on both numbers: minutes -60m..240m, hours -1h..4h or bars -12b..48b (%s)",
+                       tok);
         }
         if (evs_grow((void **)&ws, &cap, n + 1, sizeof *ws)) {
             evs_free(ws);
@@ -267,20 +301,60 @@ static int set_param(ctx *c, const evs_ini_entry *en, evs_params *p, evs_status 
         else
             *st = bad(c, en->line, "unknown returns (%s); use simple or log", v);
     } else if (strcmp(k, "model") == 0) {
-        if (strcmp(v, "constant-mean") == 0)
-            p->model = EVS_MODEL_CONSTANT_MEAN;
-        else if (strcmp(v, "market-adjusted") == 0)
-            p->model = EVS_MODEL_MARKET_ADJUSTED;
-        else if (strcmp(v, "market") == 0)
-            p->model = EVS_MODEL_MARKET;
+        int found = 0;
+        for (int m = EVS_MODEL_CONSTANT_MEAN; m <= EVS_MODEL_SCHOLES_WILLIAMS; m++)
+            if (strcmp(v, evs_model_name((evs_model_kind)m)) == 0) {
+                p->model = (evs_model_kind)m;
+                found = 1;
+            }
+        if (!found)
+            *st = bad(c, en->line,
+                      "unknown model (%s); use constant-mean, market-adjusted, market, two-index, ff3, carhart, ff5, "
+                      "dimson or scholes-williams",
+                      v);
+    } else if (strcmp(k, "sector") == 0) {
+        *st = set_market(c, en, &p->sector);
+    } else if (strcmp(k, "factors") == 0) {
+        evs_free(p->factors);
+        p->factors = NULL;
+        if (!v[0])
+            *st = bad(c, en->line, "empty factors setting%s; name the factor file(s)", "");
+        else if (!(p->factors = evs_strdup(v)))
+            *st = evs_nomem(c->e);
+    } else if (strcmp(k, "dimson_lags") == 0) {
+        int x;
+        if (parse_int(v, strlen(v), &x) != 0 || x < 1 || x > EVS_DIMSON_MAX_LAGS)
+            *st = bad(c, en->line, "dimson_lags must be a whole number from 1 to %d (%s)", EVS_DIMSON_MAX_LAGS, v);
         else
-            *st = bad(c, en->line, "unknown model (%s); use constant-mean, market-adjusted or market", v);
+            p->dimson_lags = x;
+    } else if (strcmp(k, "bootstrap") == 0) {
+        int x;
+        if (parse_int(v, strlen(v), &x) != 0 || x < 0 || x > 1000000)
+            *st = bad(c, en->line, "bootstrap must be a whole number of resamples from 0 to 1000000 (%s)", v);
+        else
+            p->bootstrap = x;
+    } else if (strcmp(k, "seed") == 0) {
+        char *ep;
+        errno = 0;
+        unsigned long long x = strtoull(v, &ep, 10);
+        if (!v[0] || *ep || errno || v[0] == '-' || isspace((unsigned char)v[0]) || x > 4294967295ull)
+            *st = bad(c, en->line, "seed must be a whole number from 0 to 4294967295 (%s)", v);
+        else
+            p->seed = (unsigned long)x;
+    } else if (strcmp(k, "exclude_events") == 0) {
+        if (strcmp(v, "yes") == 0)
+            p->exclude_events = 1;
+        else if (strcmp(v, "no") == 0)
+            p->exclude_events = 0;
+        else
+            *st = bad(c, en->line, "exclude_events must be yes or no (%s)", v);
     } else if (strcmp(k, "estimation") == 0) {
         evs_window *w = NULL;
         size_t n = 0;
         *st = set_windows(c, en, &w, &n, 1);
         if (*st == EVS_OK) {
             p->estimation = w[0];
+            p->set |= EVS_SET_ESTIMATION;
             evs_free(w);
         }
     } else if (strcmp(k, "windows") == 0) {
@@ -289,10 +363,14 @@ static int set_param(ctx *c, const evs_ini_entry *en, evs_params *p, evs_status 
         int x;
         if (parse_int(v, strlen(v), &x) != 0 || x < 3)
             *st = bad(c, en->line, "min_estimation must be a whole number of at least 3 (%s)", v);
-        else
+        else {
             p->min_estimation = x;
+            p->set |= EVS_SET_MIN_ESTIMATION;
+        }
     } else if (strcmp(k, "market") == 0) {
         *st = set_market(c, en, &p->market);
+    } else if (strcmp(k, "interval") == 0 || strcmp(k, "overnight") == 0 || strcmp(k, "session_gap") == 0) {
+        *st = evs_intraday_setting(c->path, en->line, k, v, p, c->e);
     } else {
         return 1;
     }
@@ -303,12 +381,17 @@ static evs_status copy_params(evs_params *dst, const evs_params *src, evs_err *e
 {
     *dst = *src;
     dst->windows = NULL;
-    dst->market = NULL;
+    dst->market = dst->sector = dst->factors = NULL;
     dst->windows = evs_malloc(src->nwindows * sizeof *dst->windows + 1);
     if (!dst->windows)
         return evs_nomem(e);
-    memcpy(dst->windows, src->windows, src->nwindows * sizeof *dst->windows);
+    if (src->nwindows) /* a [study] without windows has none to copy (and a NULL array) */
+        memcpy(dst->windows, src->windows, src->nwindows * sizeof *dst->windows);
     if (src->market && !(dst->market = evs_strdup(src->market)))
+        return evs_nomem(e);
+    if (src->sector && !(dst->sector = evs_strdup(src->sector)))
+        return evs_nomem(e);
+    if (src->factors && !(dst->factors = evs_strdup(src->factors)))
         return evs_nomem(e);
     return EVS_OK;
 }
@@ -317,8 +400,10 @@ static void free_params(evs_params *p)
 {
     evs_free(p->windows);
     evs_free(p->market);
+    evs_free(p->sector);
+    evs_free(p->factors);
     p->windows = NULL;
-    p->market = NULL;
+    p->market = p->sector = p->factors = NULL;
 }
 
 static int valid_event_name(const char *n)
@@ -338,10 +423,121 @@ static evs_status check_params(ctx *c, const evs_params *p, int line, const char
     if (p->nwindows == 0)
         return evs_errf(c->e, EVS_ERR_USAGE, "%s:%d: %s has no event windows (set windows = FIRST..LAST ...)",
                         c->path, line, where);
-    if (p->model != EVS_MODEL_CONSTANT_MEAN && !p->market)
+    if (p->model != EVS_MODEL_CONSTANT_MEAN && !evs_model_uses_factors(p->model) && !p->market)
         return evs_errf(c->e, EVS_ERR_USAGE, "%s:%d: %s: model %s needs a market (set market = SYMBOL)", c->path,
                         line, where, evs_model_name(p->model));
+    if (p->model == EVS_MODEL_TWO_INDEX && !p->sector)
+        return evs_errf(c->e, EVS_ERR_USAGE, "%s:%d: %s: model two-index needs a sector index (set sector = SYMBOL)",
+                        c->path, line, where);
+    if (evs_model_uses_factors(p->model) && !p->factors)
+        return evs_errf(c->e, EVS_ERR_USAGE,
+                        "%s:%d: %s: model %s needs a factor file in Kenneth French's daily CSV layout (set factors = "
+                        "FILE)",
+                        c->path, line, where, evs_model_name(p->model));
+    if (evs_model_uses_factors(p->model) && p->returns != EVS_RET_SIMPLE)
+        return evs_errf(c->e, EVS_ERR_USAGE,
+                        "%s:%d: %s: model %s needs returns = simple (the factor file holds simple returns)", c->path,
+                        line, where, evs_model_name(p->model));
     return EVS_OK;
+}
+
+/* events = FILE (evs_events.h): one event per event name, in order of first
+ * appearance; its rows give its symbols (a row without one: the study's
+ * securities) and per-row markets. All rows of one event give one time. */
+static evs_status events_file(ctx *c, const evs_ini_entry *en, const evs_params *d, char **def_secs, size_t ndef)
+{
+    evs_study *s = c->s;
+    char *fp = evs_path_join(s->dir, en->value), *buf = NULL;
+    size_t len;
+    if (!fp)
+        return evs_nomem(c->e);
+    evs_status st = evs_read_file(fp, STUDY_MAX_BYTES, &buf, &len, c->e);
+    if (st != EVS_OK) {
+        evs_err_prefix(c->e, "%s:%d: events file", c->path, en->line);
+        evs_free(fp);
+        return st;
+    }
+    evs_events rows;
+    st = evs_events_parse(fp, buf, len, &rows, c->e);
+    evs_free(buf);
+    for (size_t i = 0; i < rows.n && st == EVS_OK; i++) {
+        const evs_event_row *row = &rows.rows[i];
+        evs_event_def *ev = NULL;
+        for (size_t k = 0; k < s->nevents && !ev; k++)
+            if (strcmp(s->events[k].name, row->event) == 0)
+                ev = &s->events[k];
+        if (ev && !ev->from_file) {
+            st = evs_errf(c->e, EVS_ERR_USAGE, "%s:%d: event %s is also a section of the study file, line %d (%s)", fp,
+                          row->line, row->event, ev->line, row->event);
+            break;
+        }
+        if (!ev) {
+            evs_event_def *ne = evs_reallocarray(s->events, s->nevents + 1, sizeof *ne);
+            if (!ne) {
+                st = evs_nomem(c->e);
+                break;
+            }
+            s->events = ne;
+            ev = &s->events[s->nevents++];
+            memset(ev, 0, sizeof *ev);
+            ev->from_file = 1;
+            ev->line = row->line;
+            ev->date = row->date;
+            ev->has_instant = row->has_instant;
+            ev->instant = row->instant;
+            if (!(ev->name = evs_strdup(row->event)) || copy_params(&ev->p, d, c->e) != EVS_OK) {
+                st = evs_nomem(c->e);
+                break;
+            }
+            char where[100];
+            snprintf(where, sizeof where, "event %s", ev->name);
+            if ((st = check_params(c, &ev->p, row->line, where)) != EVS_OK)
+                break;
+        } else if (ev->has_instant != row->has_instant || ev->instant != row->instant) {
+            st = evs_errf(c->e, EVS_ERR_USAGE, "%s:%d: event %s has another time on line %d; one event has one time "
+                          "(use another event name) (%s)", fp, row->line, row->event, ev->line, row->event);
+            break;
+        }
+        /* its symbols: the row's, or the study's */
+        if (!row->symbol && !ndef) {
+            st = evs_errf(c->e, EVS_ERR_USAGE, "%s:%d: a row without a symbol needs securities in [study] (%s)", fp,
+                          row->line, row->event);
+            break;
+        }
+        const char *one[1] = {row->symbol};
+        const char *const *list = row->symbol ? one : (const char *const *)def_secs;
+        size_t nl = row->symbol ? 1 : ndef;
+        for (size_t q = 0; q < nl && st == EVS_OK; q++) {
+            for (size_t k = 0; k < ev->nsymbols; k++)
+                if (strcmp(ev->symbols[k], list[q]) == 0) {
+                    st = evs_errf(c->e, EVS_ERR_USAGE, "%s:%d: event %s lists %s twice", fp, row->line, row->event,
+                                  list[q]);
+                    break;
+                }
+            if (st != EVS_OK)
+                break;
+            char **ns = evs_reallocarray(ev->symbols, ev->nsymbols + 1, sizeof *ns);
+            char **nm = ns ? evs_reallocarray(ev->markets, ev->nsymbols + 1, sizeof *nm) : NULL;
+            if (ns)
+                ev->symbols = ns;
+            if (nm)
+                ev->markets = nm;
+            if (!ns || !nm || !(ev->symbols[ev->nsymbols] = evs_strdup(list[q]))) {
+                st = evs_nomem(c->e);
+                break;
+            }
+            ev->markets[ev->nsymbols] = row->market ? evs_strdup(row->market) : NULL;
+            if (row->market && !ev->markets[ev->nsymbols]) {
+                evs_free(ev->symbols[ev->nsymbols]);
+                st = evs_nomem(c->e);
+                break;
+            }
+            ev->nsymbols++;
+        }
+    }
+    evs_events_free(&rows);
+    evs_free(fp);
+    return st;
 }
 
 evs_status evs_study_load(const char *path, evs_study *s, evs_err *e)
@@ -379,9 +575,13 @@ evs_status evs_study_load(const char *path, evs_study *s, evs_err *e)
     d->estimation.first = -250;
     d->estimation.last = -11;
     d->min_estimation = 0; /* 0: half of the estimation window, set below */
+    d->dimson_lags = 1;
+    d->seed = 1;
+    d->interval = 5;       /* intraday events: 5-minute bars unless set */
     char **def_secs = NULL;
     size_t ndef_secs = 0;
     const char *data_rel = "data";
+    const evs_ini_entry *events_en = NULL; /* events = FILE */
     const evs_ini_section *study_sec = NULL;
 
     for (size_t i = 0; i < ini.n; i++) {
@@ -432,6 +632,8 @@ evs_status evs_study_load(const char *path, evs_study *s, evs_err *e)
                 st = evs_nomem(e);
                 goto fail_secs;
             }
+        } else if (strcmp(en->key, "events") == 0) {
+            events_en = en;
         } else if (strcmp(en->key, "securities") == 0) {
             if ((st = set_securities(&c, en, &def_secs, &ndef_secs)) != EVS_OK)
                 goto fail_secs;
@@ -479,7 +681,20 @@ evs_status evs_study_load(const char *path, evs_study *s, evs_err *e)
                     }
                     continue;
                 } else if (strcmp(en->key, "exchange") == 0) {
+                    if (!evs_exchange_find(en->value)) {
+                        st = bad(&c, en->line, "unknown exchange (%s); see the exchanges table in README.md", en->value);
+                        goto fail_secs;
+                    }
                     dst = &sd->exchange;
+                } else if (strcmp(en->key, "model") == 0) {
+                    /* the same names as [study] model (one parser, so new models apply here too) */
+                    evs_params tmp = {0};
+                    set_param(&c, en, &tmp, &st);
+                    if (st != EVS_OK)
+                        goto fail_secs;
+                    sd->has_model = 1;
+                    sd->model = tmp.model;
+                    continue;
                 } else if (strcmp(en->key, "provider") == 0) {
                     dst = &sd->provider;
                 } else {
@@ -514,6 +729,7 @@ evs_status evs_study_load(const char *path, evs_study *s, evs_err *e)
                 st = evs_nomem(e);
                 goto fail_secs;
             }
+            ev->p.set = 0; /* from here on: what this [event] section sets */
             for (size_t j = 0; j < sec->n; j++) {
                 const evs_ini_entry *en = &sec->entries[j];
                 if (!set_param(&c, en, &ev->p, &st)) {
@@ -522,13 +738,18 @@ evs_status evs_study_load(const char *path, evs_study *s, evs_err *e)
                     continue;
                 }
                 if (strcmp(en->key, "time") == 0 || strcmp(en->key, "date") == 0) {
-                    if (evs_date_parse(en->value, strlen(en->value), &ev->date) != 0) {
-                        if (strchr(en->value, 'T'))
-                            st = bad(&c, en->line, "event instants are not analysed by this version yet; give the date as YYYY-MM-DD (%s)", en->value);
-                        else
-                            st = bad(&c, en->line, "malformed event date, expected YYYY-MM-DD (%s)", en->value);
+                    evs_time_kind k = evs_time_parse(en->value, strlen(en->value), &ev->date, &ev->instant);
+                    if (k == EVS_TIME_NO_OFFSET) {
+                        st = bad(&c, en->line, "event instant has no UTC offset; add Z or +HH:MM (%s)", en->value);
                         goto fail_secs;
                     }
+                    if (k == EVS_TIME_BAD) {
+                        st = bad(&c, en->line,
+                                 "malformed event date or instant, expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM (%s)",
+                                 en->value);
+                        goto fail_secs;
+                    }
+                    ev->has_instant = (k == EVS_TIME_INSTANT);
                     have_time = 1;
                 } else if (strcmp(en->key, "securities") == 0) {
                     if ((st = set_securities(&c, en, &ev->symbols, &ev->nsymbols)) != EVS_OK)
@@ -541,7 +762,7 @@ evs_status evs_study_load(const char *path, evs_study *s, evs_err *e)
                 }
             }
             if (!have_time) {
-                st = evs_errf(e, EVS_ERR_USAGE, "%s:%d: event %s has no time (set time = YYYY-MM-DD)", path,
+                st = evs_errf(e, EVS_ERR_USAGE, "%s:%d: event %s has no time (set time = YYYY-MM-DD or an instant such as 2025-01-26T23:00:00Z)", path,
                               sec->line, ev->name);
                 goto fail_secs;
             }
@@ -567,10 +788,13 @@ evs_status evs_study_load(const char *path, evs_study *s, evs_err *e)
             }
             char where[100];
             snprintf(where, sizeof where, "event %s", ev->name);
-            if ((st = check_params(&c, &ev->p, sec->line, where)) != EVS_OK)
+            if ((st = check_params(&c, &ev->p, sec->line, where)) != EVS_OK ||
+                (st = evs_intraday_event_params(path, ev, d, e)) != EVS_OK)
                 goto fail_secs;
         }
     }
+    if (events_en && (st = events_file(&c, events_en, d, def_secs, ndef_secs)) != EVS_OK)
+        goto fail_secs;
     if (s->nevents == 0) {
         st = evs_errf(e, EVS_ERR_USAGE, "%s: no [event NAME] section", path);
         goto fail_secs;
@@ -591,6 +815,9 @@ void evs_study_free(evs_study *s)
     for (size_t i = 0; i < s->nevents; i++) {
         evs_event_def *ev = &s->events[i];
         evs_free(ev->name);
+        for (size_t j = 0; ev->markets && j < ev->nsymbols; j++)
+            evs_free(ev->markets[j]);
+        evs_free(ev->markets);
         free_symbols(ev->symbols, ev->nsymbols);
         free_params(&ev->p);
     }
@@ -623,6 +850,9 @@ const evs_security_def *evs_study_security(const evs_study *s, const char *symbo
 
 const char *evs_study_market(const evs_study *s, const evs_event_def *ev, const char *symbol)
 {
+    for (size_t i = 0; ev && ev->markets && i < ev->nsymbols; i++) /* an events-file row's market first */
+        if (ev->markets[i] && strcmp(ev->symbols[i], symbol) == 0)
+            return strcmp(ev->markets[i], "none") == 0 ? NULL : ev->markets[i];
     const evs_security_def *sd = evs_study_security(s, symbol);
     if (sd && sd->market)
         return strcmp(sd->market, "none") == 0 ? NULL : sd->market;

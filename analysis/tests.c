@@ -12,40 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evs_bootstrap.h"
 #include "evs_mem.h"
+#include "evs_rank.h"
 
-typedef struct ranked {
-    double v;
-    size_t i;
-} ranked;
-
-static int cmp_ranked(const void *x, const void *y)
-{
-    const ranked *a = x, *b = y;
-    return a->v < b->v ? -1 : a->v > b->v ? 1 : (a->i > b->i) - (a->i < b->i);
-}
+typedef evs_ranked ranked;
 
 /* 1-based ranks of v[0..n-1] with ties averaged; tmp holds n items. Returns
- * the tie correction sum (t^3 - t) over tied groups. */
+ * the tie correction sum (t^3 - t) over tied groups (core/evs_rank.h). */
 static double rank_avg(const double *v, size_t n, double *out, ranked *tmp)
 {
-    for (size_t i = 0; i < n; i++) {
-        tmp[i].v = v[i];
-        tmp[i].i = i;
-    }
-    qsort(tmp, n, sizeof *tmp, cmp_ranked);
-    double ties = 0;
-    for (size_t a = 0; a < n;) {
-        size_t b = a;
-        while (b + 1 < n && tmp[b + 1].v == tmp[a].v)
-            b++;
-        double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
-        ties += t * t * t - t;
-        for (size_t k = a; k <= b; k++)
-            out[tmp[k].i] = r;
-        a = b + 1;
-    }
-    return ties;
+    return evs_rank_avg(v, n, out, tmp, NULL);
 }
 
 /* Wilcoxon (1945) signed-rank test on x[0..n-1] (zeros dropped, ties given
@@ -123,6 +100,31 @@ static const char *names[EVS_NTESTS] = {"t-cs",    "j1",      "j2",       "bw-cd
                                         "corrado", "corrado-zivney", "grank", "wilcoxon", "lamb",
                                         "skew-t-bhar"};
 
+static int cmp_int(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    return (a > b) - (a < b);
+}
+
+int evs_test_independence(evs_test_id t)
+{
+    switch (t) {
+    case EVS_T_TCS:
+    case EVS_T_J1:
+    case EVS_T_J2:
+    case EVS_T_PATELL:
+    case EVS_T_BMP:
+    case EVS_T_SIGN:
+    case EVS_T_GENSIGN:
+    case EVS_T_WILCOXON:
+    case EVS_T_SKEW_T_BHAR: return 1;
+    case EVS_T_PATELL_KP:
+    case EVS_T_BMP_KP:
+    case EVS_T_GRANK: return 2;
+    default: return 0;
+    }
+}
+
 const char *evs_test_name(evs_test_id t)
 {
     return (unsigned)t < EVS_NTESTS ? names[t] : "?";
@@ -169,8 +171,28 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
 {
     size_t N = s->n;
     double dN = (double)N, L2 = (double)(s->win.last - s->win.first + 1);
-    for (int t = 0; t < EVS_NTESTS; t++)
+    /* firm-events sharing their day 0 with another one of the sample */
+    size_t clustered = 0;
+    int *d0 = evs_malloc(N * sizeof *d0 + 1);
+    if (!d0)
+        return evs_nomem(e);
+    for (size_t i = 0; i < N; i++)
+        d0[i] = s->firm[i]->day0_date;
+    qsort(d0, N, sizeof *d0, cmp_int);
+    for (size_t a = 0; a < N;) {
+        size_t b = a;
+        while (b + 1 < N && d0[b + 1] == d0[a])
+            b++;
+        clustered += b > a ? b - a + 1 : 0;
+        a = b + 1;
+    }
+    evs_free(d0);
+    for (int t = 0; t < EVS_NTESTS; t++) {
         set(&out[t], N, NAN, NAN, NAN, 0);
+        out[t].p_boot = NAN;
+        out[t].clustered = clustered;
+        out[t].rbar = s->rbar;
+    }
     if (N == 0)
         return EVS_OK;
     double *car = evs_malloc(N * sizeof *car), *scar = evs_malloc(N * sizeof *scar);
@@ -349,32 +371,28 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
      * on the cumulated event day; U_it = rank(GSAR_it)/(T_i + 1) - 1/2; Ubar_t = N_t^-1 sum_i U_it;
      * S_U = sqrt(T^-1 sum_t (N_t/N) Ubar_t^2); Z = Ubar_0 / S_U; t = Z sqrt((T-2)/(T-1-Z^2)), t(T-2). */
     if (N > 1 && sd_scar > 0) {
-        size_t maxT = 0;
-        for (size_t i = 0; i < N; i++)
-            maxT = s->firm[i]->n_est + 1 > maxT ? s->firm[i]->n_est + 1 : maxT;
-        double *g = evs_malloc(maxT * sizeof *g), *rk = evs_malloc(maxT * sizeof *rk);
-        ranked *tmp = evs_malloc(maxT * sizeof *tmp);
-        if (!g || !rk || !tmp) {
-            evs_free(g);
-            evs_free(rk);
-            evs_free(tmp);
-            goto nomem;
-        }
+        /* The rank of each GSAR among firm i's T_i = L1_i + 1 values follows from the
+         * midranks of its SARs within E (f->rank_sar, computed once per firm-event):
+         * adding SCAR*_i moves a SAR x up by 1 when SCAR*_i < x and by 1/2 when equal,
+         * and SCAR*_i's own midrank is 1 + #{SAR < SCAR*_i} + #{SAR = SCAR*_i}/2.
+         * O(L1) per firm-event and sample, no sort (the same exact half-integers). */
         memset(dev_sum, 0, noff * sizeof *dev_sum);
         memset(dev_n, 0, noff * sizeof *dev_n);
         double u0 = 0;
         for (size_t i = 0; i < N; i++) {
             const evs_firm *f = s->firm[i];
-            size_t Ti = f->n_est + 1;
-            memcpy(g, f->est_sar, f->n_est * sizeof *g);
-            g[f->n_est] = f->scar[s->widx[i]] / sd_scar;
-            rank_avg(g, Ti, rk, tmp);
+            double Ti1 = (double)(f->n_est + 2), S = f->scar[s->widx[i]] / sd_scar;
+            size_t below = 0, eq = 0;
             for (size_t t = 0; t < f->n_est; t++) {
+                double x = f->est_sar[t];
+                below += x < S;
+                eq += x == S;
+                double rk = f->rank_sar[t] + (S < x ? 1.0 : S == x ? 0.5 : 0.0);
                 size_t o = (size_t)(f->est_off[t] - min_off);
-                dev_sum[o] += rk[t] / (double)(Ti + 1) - 0.5;
+                dev_sum[o] += rk / Ti1 - 0.5;
                 dev_n[o]++;
             }
-            u0 += rk[f->n_est] / (double)(Ti + 1) - 0.5;
+            u0 += (1.0 + (double)below + 0.5 * (double)eq) / Ti1 - 0.5;
         }
         u0 /= dN;
         double su = u0 * u0; /* the event day, N_0 = N */
@@ -388,9 +406,6 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         double Su = sqrt(su / (double)T), Z = u0 / Su, dT = (double)T;
         double tg = (dT - 1 - Z * Z) > 0 ? Z * sqrt((dT - 2) / (dT - 1 - Z * Z)) : NAN;
         set(&out[EVS_T_GRANK], N, caar, tg, dT - 2, 1);
-        evs_free(g);
-        evs_free(rk);
-        evs_free(tmp);
     }
 
     /* Wilcoxon signed rank on the CARs (see wilcoxon above). */
@@ -414,6 +429,30 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
             m3 += (b[i] - mb) * (b[i] - mb) * (b[i] - mb);
         double S = mb / sb, gam = m3 / (dN * sb * sb * sb);
         set(&out[EVS_T_SKEW_T_BHAR], N, mb, sqrt(dN) * (S + gam * S * S / 3.0 + gam / (6.0 * dN)), dN - 1, 1);
+    }
+    /* Bootstrap p-values (evs_bootstrap.h; Efron & Tibshirani 1993 section 16.4) for t-cs (CARs),
+     * bmp (SCARs) and skew-t-bhar (BHARs), all from the same resamples. */
+    if (s->bootstrap > 0 && N > 2) {
+        double *bh = evs_malloc(N * sizeof *bh), *cr = evs_malloc(N * sizeof *cr), pb[3];
+        if (!bh || !cr) {
+            evs_free(bh);
+            evs_free(cr);
+            goto nomem;
+        }
+        for (size_t i = 0; i < N; i++) {
+            cr[i] = s->firm[i]->car[s->widx[i]];
+            bh[i] = s->firm[i]->bhar[s->widx[i]];
+        }
+        const double *xs[3] = {cr, scar, bh};
+        static const evs_boot_stat kinds[3] = {EVS_BOOT_T, EVS_BOOT_T, EVS_BOOT_SKEW_T};
+        int brc = evs_bootstrap_p(xs, kinds, 3, N, s->bootstrap, s->seed, pb);
+        evs_free(bh);
+        evs_free(cr);
+        if (brc != 0)
+            goto nomem;
+        out[EVS_T_TCS].p_boot = pb[0];
+        out[EVS_T_BMP].p_boot = pb[1];
+        out[EVS_T_SKEW_T_BHAR].p_boot = pb[2];
     }
     evs_status st = EVS_OK;
     goto done;
@@ -467,18 +506,75 @@ static int pair_corr(const evs_firm *a, const evs_firm *b, double *r)
     return 0;
 }
 
+/* Orders firm indices by event name, then by day 0 (arg != NULL picks which), then by index. */
+typedef struct kp_key {
+    const evs_firm *const *f;
+    int by_day0;
+} kp_key;
+
+static int cmp_kp(const void *x, const void *y, void *arg)
+{
+    const kp_key *k = arg;
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    int c = k->by_day0 ? (k->f[i]->day0_date > k->f[j]->day0_date) - (k->f[i]->day0_date < k->f[j]->day0_date)
+                       : strcmp(k->f[i]->event, k->f[j]->event);
+    return c ? c : (i > j) - (i < j);
+}
+
+/* The pairs (i < j) that share an event or a day 0 are found through two
+ * orderings of the firms (by event, by day 0) rather than by testing all
+ * n(n-1)/2 pairs, so the cost grows with the pairs that count; for every i,
+ * its partners j are visited in increasing j, the order of the plain double
+ * loop, so the sum is the same to the last bit. Out of memory: the plain loop. */
 double evs_kp_rbar(const evs_firm *const *f, size_t n)
 {
     if (n < 2)
         return 0.0;
     double sum = 0;
+    size_t *ord = evs_malloc(4 * n * sizeof *ord);
+    if (!ord) {
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++) {
+                if (f[i]->day0_date != f[j]->day0_date && strcmp(f[i]->event, f[j]->event) != 0)
+                    continue;
+                double r;
+                if (pair_corr(f[i], f[j], &r) == 0)
+                    sum += r;
+            }
+        return sum / ((double)n * (double)(n - 1) / 2.0);
+    }
+    size_t *oe = ord, *od = ord + n, *pe = ord + 2 * n, *pd = ord + 3 * n; /* orders and positions */
     for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++) {
-            if (strcmp(f[i]->event, f[j]->event) != 0 && f[i]->day0_date != f[j]->day0_date)
-                continue;
+        oe[i] = od[i] = i;
+    kp_key ke = {f, 0}, kd = {f, 1};
+    qsort_r(oe, n, sizeof *oe, cmp_kp, &ke);
+    qsort_r(od, n, sizeof *od, cmp_kp, &kd);
+    for (size_t p = 0; p < n; p++) {
+        pe[oe[p]] = p;
+        pd[od[p]] = p;
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* partners after i: the rest of i's event group and of its day-0 group, merged by index */
+        size_t a = pe[i] + 1, b = pd[i] + 1;
+        for (;;) {
+            int ina = a < n && strcmp(f[oe[a]]->event, f[i]->event) == 0;
+            int inb = b < n && f[od[b]]->day0_date == f[i]->day0_date;
+            if (!ina && !inb)
+                break;
+            size_t j;
+            if (ina && inb && oe[a] == od[b]) {
+                j = oe[a++];
+                b++;
+            } else if (ina && (!inb || oe[a] < od[b])) {
+                j = oe[a++];
+            } else {
+                j = od[b++];
+            }
             double r;
             if (pair_corr(f[i], f[j], &r) == 0)
                 sum += r;
         }
+    }
+    evs_free(ord);
     return sum / ((double)n * (double)(n - 1) / 2.0);
 }

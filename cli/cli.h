@@ -30,6 +30,7 @@ int cmd_fetch(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 #include "evs_version.h"
 

@@ -236,7 +236,7 @@ int cmd_fetch(int argc, char **argv)
         if (st != EVS_OK)
             return cli_fail(&e);
         have_study = 1;
-        st = evs_fetch_plan_study(&study, now, &plan, &e);
+        st = evs_fetch_plan_study_at(&study, o.interval ? o.interval : "1d", now, &plan, &e);
         if (st != EVS_OK) {
             evs_study_free(&study);
             return cli_fail(&e);

@@ -19,6 +19,7 @@ static const struct {
     {"run", cmd_run, "run an event study from a study file and write the result files"},
     {"plot", cmd_plot, "draw the charts of a finished run (gnuplot: SVG and PNG)"},
     {"report", cmd_report, "write report.html, the self-contained report of a finished run"},
+    {"simulate", cmd_simulate, "measure each test's size and power on random pseudo-events (Brown & Warner)"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof *commands)

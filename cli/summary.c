@@ -13,6 +13,9 @@
 #include "evs_date.h"
 #include "evs_engine.h"
 #include "evs_fmt.h"
+#include "evs_intraday.h"
+#include "evs_mem.h"
+#include "evs_reactions.h"
 
 static const char *dow[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
@@ -66,12 +69,55 @@ static void window_table(const char *label, const evs_test_row (*rows)[EVS_NTEST
         }
         printf("\n");
     }
-    printf("  statistic (two-sided p); * p<0.10, ** p<0.05, *** p<0.01. Mean residual cross-correlation r = %.3f:\n"
-           "  %s\n",
-           rbar,
-           rbar > 0.05 ? "events on one date are correlated, so tests that assume independence (t-cs, bmp, patell)\n"
-                         "  overstate significance; bmp-kp and patell-kp (Kolari-Pynnonen 2010) correct for it."
-                       : "little cross-correlation; adjusted and unadjusted tests agree closely.");
+    printf("  statistic (two-sided p); * p<0.10, ** p<0.05, *** p<0.01. Mean residual cross-correlation r = %.3f.\n",
+           rbar);
+    const evs_test_row *r0 = nw ? &rows[0][EVS_T_TCS] : NULL;
+    if (r0 && r0->clustered > 1)
+        printf("  Clustered: %zu of %zu firm-events share a day 0. The tests that assume independent firm-events\n"
+               "  (t-cs, j1, j2, patell, bmp, sign, gen-sign, wilcoxon, skew-t-bhar) %s;\n"
+               "  patell-kp, bmp-kp (Kolari-Pynnonen 2010) and grank (2011) allow for it (tests.csv, column note).\n",
+               r0->clustered, r0->n, rbar > 0.05 ? "overstate significance here" : "may overstate significance");
+    else
+        printf("  %s\n", rbar > 0.05 ? "Correlated residuals: prefer bmp-kp and patell-kp (Kolari-Pynnonen 2010)."
+                                     : "Little cross-correlation; adjusted and unadjusted tests agree closely.");
+    if (r0 && !isnan(r0->p_boot))
+        printf("  Bootstrap p-values (tests.csv, column p_boot), window %s: t-cs %.4f, bmp %.4f, skew-t-bhar %.4f.\n",
+               evs_window_format(wins[0], (char[32]){0}), rows[0][EVS_T_TCS].p_boot, rows[0][EVS_T_BMP].p_boot,
+               rows[0][EVS_T_SKEW_T_BHAR].p_boot);
+}
+
+
+/* The order in which markets reacted (reactions.csv): one line per exchange
+ * and day 0, by session open; printed only when the event spans more than
+ * one exchange or day 0. */
+static void reaction_table(const evs_event_result *er)
+{
+    evs_reaction *g;
+    size_t n;
+    evs_err e;
+    if (evs_reactions(er, &g, &n, &e) != EVS_OK)
+        return;
+    if (n > 1) {
+        printf("  order in which markets reacted (session the news first hit; mean day-0 return and AR):\n");
+        printf("  %-5s %-14s %-17s %3s %9s %9s\n", "exch", "day 0", "opens (UTC)", "n", "return", "AR");
+        for (size_t j = 0; j < n; j++) {
+            char d[11], o[21], c1[11], c2[11];
+            evs_date_format(g[j].day0, d);
+            evs_instant_format(g[j].open, o);
+            o[16] = 0;
+            o[10] = ' ';
+            printf("  %-5s %s %s %-17s %3zu %+8.2f%% %+8.2f%%", g[j].exchange->mic, dow[evs_weekday(g[j].day0)], d, o,
+                   g[j].n, 100 * g[j].mean_r, 100 * g[j].mean_ar);
+            if (g[j].closed_first != EVS_NO_DATE) {
+                evs_date_format(g[j].closed_first, c1);
+                evs_date_format(g[j].closed_last, c2);
+                printf("  closed %s..%s (no session in the data: holiday), reacted on its first session after",
+                       c1, c2);
+            }
+            printf("\n");
+        }
+    }
+    evs_free(g);
 }
 
 void cli_print_summary(const evs_run *r, const char *outdir);
@@ -85,10 +131,30 @@ void cli_print_summary(const evs_run *r, const char *outdir)
         const evs_event_def *ev = er->def;
         char d[11], ws[32];
         evs_date_format(ev->date, d);
-        printf("\n== %s: event date %s %s; %s model", ev->name, dow[evs_weekday(ev->date)], d,
-               evs_model_name(ev->p.model));
+        char ti[21];
+        evs_instant_format(ev->instant, ti);
+        if (ev->intraday)
+            printf("\n== %s: event instant %s, %s bars (overnight %s); %s model", ev->name, ti,
+                   evs_interval_name(ev->p.interval), ev->p.overnight == EVS_OVERNIGHT_EXCLUDE ? "excluded" : "included",
+                   evs_model_name(ev->p.model));
+        else if (ev->has_instant)
+            printf("\n== %s: event instant %s (%s UTC); %s model", ev->name, ti, dow[evs_weekday(ev->date)],
+                   evs_model_name(ev->p.model));
+        else
+            printf("\n== %s: event date %s %s; %s model", ev->name, dow[evs_weekday(ev->date)], d,
+                   evs_model_name(ev->p.model));
         if (ev->p.model != EVS_MODEL_CONSTANT_MEAN && ev->p.market)
             printf(" against %s", ev->p.market);
+        if (ev->p.model == EVS_MODEL_TWO_INDEX && ev->p.sector)
+            printf(" and %s", ev->p.sector);
+        if (ev->p.model == EVS_MODEL_DIMSON)
+            printf(" (%d lead%s and lag%s)", ev->p.dimson_lags, ev->p.dimson_lags > 1 ? "s" : "",
+                   ev->p.dimson_lags > 1 ? "s" : "");
+        if (ev->p.factors && (ev->p.model == EVS_MODEL_FF3 || ev->p.model == EVS_MODEL_CARHART ||
+                              ev->p.model == EVS_MODEL_FF5))
+            printf(" with factors %s", ev->p.factors);
+        if (ev->p.exclude_events)
+            printf(", other events' windows excluded from estimation");
         printf(", %s returns, estimation %s; %zu of %zu securities analysed\n", evs_returns_name(ev->p.returns),
                evs_window_format(ev->p.estimation, ws), er->nok, er->nfirm);
         row *rows = calloc(er->nfirm, sizeof *rows);
@@ -105,7 +171,10 @@ void cli_print_summary(const evs_run *r, const char *outdir)
         }
         if (m) {
             qsort(rows, m, sizeof *rows, by_ar);
-            if (d0 != EVS_NO_DATE && d0 != -1) {
+            if (ev->intraday && d0 != EVS_NO_DATE && d0 != -1) {
+                evs_minute_format(d0, ti);
+                printf("  bar 0 = %s (UTC), sorted by abnormal return:\n", ti);
+            } else if (d0 != EVS_NO_DATE && d0 != -1) {
                 evs_date_format(d0, d);
                 printf("  day 0 = %s %s, sorted by abnormal return:\n", dow[evs_weekday(d0)], d);
             } else {
@@ -123,6 +192,7 @@ void cli_print_summary(const evs_run *r, const char *outdir)
         for (size_t i = 0; i < er->nfirm; i++)
             if (!er->firm[i].ok)
                 printf("  excluded %s: %s\n", er->firm[i].symbol, er->firm[i].reason);
+        reaction_table(er);
         window_table("window", (const evs_test_row(*)[EVS_NTESTS])er->tests, ev->p.windows, ev->p.nwindows,
                      er->rbar);
     }
@@ -140,5 +210,5 @@ void cli_print_summary(const evs_run *r, const char *outdir)
         free(wins);
         free(rows);
     }
-    printf("\nResults in %s/: abnormal_returns.csv aar.csv estimates.csv cars.csv tests.csv run.json\n", outdir);
+    printf("\nResults in %s/: abnormal_returns.csv aar.csv estimates.csv cars.csv tests.csv run.json reactions.csv\n", outdir);
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +22,12 @@ evs_status evs_read_file(const char *path, size_t max_bytes, char **buf, size_t 
     /* the buffer never grows past max_bytes + 1: one byte more than allowed
      * proves the file too large */
     size_t cap = max_bytes < 65536 ? max_bytes + 1 : 65536, n = 0;
+    /* a regular file's size sizes the buffer: one read, no growth (a file
+     * that grows meanwhile still takes the loop below) */
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+        (uintmax_t)sb.st_size < (uintmax_t)max_bytes)
+        cap = (size_t)sb.st_size + 1;
     char *b = evs_malloc(cap + 1);
     if (!b) {
         fclose(fp);
@@ -130,6 +137,67 @@ char *evs_path_basename(const char *path)
     return evs_strndup(path + i, n - i);
 }
 
+#ifdef EVS_FAULT_INJECTION
+/* EVS_FAULT_WRITE=N: the N-th counted output operation fails (evs_file.h). */
+static long wfault_at = -1, wfault_count;
+
+/* EVS_FAULT_STATS set: print how many output operations there were. */
+static void wfault_stats(void)
+{
+    fprintf(stderr, "evs-fault: %ld writes\n", wfault_count);
+}
+
+static int wfault_now(void)
+{
+    if (wfault_at < 0) {
+        const char *s = getenv("EVS_FAULT_WRITE");
+        wfault_at = s ? strtol(s, NULL, 10) : 0;
+        if (getenv("EVS_FAULT_STATS"))
+            atexit(wfault_stats);
+    }
+    return ++wfault_count == wfault_at;
+}
+
+/* In a fault build the temporary file is a stdio cookie stream, so that each
+ * write(2) stdio makes of its buffer passes through wfault_now. */
+static ssize_t fault_write(void *cookie, const char *buf, size_t n)
+{
+    int fd = (int)(intptr_t)cookie;
+    if (wfault_now()) {
+        errno = ENOSPC;
+        return -1;
+    }
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(fd, buf + done, n - done);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return done ? (ssize_t)done : -1;
+        }
+        done += (size_t)w;
+    }
+    return (ssize_t)done;
+}
+
+static int fault_close(void *cookie)
+{
+    return close((int)(intptr_t)cookie);
+}
+
+static FILE *afile_fdopen(int fd)
+{
+    cookie_io_functions_t io = {NULL, fault_write, NULL, fault_close};
+    return fopencookie((void *)(intptr_t)fd, "wb", io);
+}
+#define fault_fsync(fd) (wfault_now() ? (errno = EIO, -1) : fsync(fd))
+#define fault_rename(a, b) (wfault_now() ? (errno = EIO, -1) : rename(a, b))
+#else
+#define afile_fdopen(fd) fdopen(fd, "wb")
+#define fault_fsync(fd) fsync(fd)
+#define fault_rename(a, b) rename(a, b)
+#endif
+
 evs_status evs_afile_open(evs_afile *f, const char *path, evs_err *e)
 {
     memset(f, 0, sizeof *f);
@@ -152,7 +220,8 @@ evs_status evs_afile_open(evs_afile *f, const char *path, evs_err *e)
         return evs_errf(e, EVS_ERR_IO, "%s: cannot create: %s", path, strerror(err));
     }
     fchmod(fd, 0644);
-    f->fp = fdopen(fd, "wb");
+    f->fd = fd;
+    f->fp = afile_fdopen(fd);
     if (!f->fp) {
         int err = errno;
         close(fd);
@@ -169,9 +238,10 @@ evs_status evs_afile_finish(evs_afile *f, evs_err *e)
 {
     if (!f->fp || !f->tmp)
         return evs_errf(e, EVS_ERR_IO, "internal: finishing a closed file");
+    errno = 0;
     int bad = fflush(f->fp) != 0 || ferror(f->fp);
     int err = errno;
-    if (!bad && fsync(fileno(f->fp)) != 0 && errno != EINVAL) {
+    if (!bad && fault_fsync(f->fd) != 0 && errno != EINVAL) {
         bad = 1;
         err = errno;
     }
@@ -192,7 +262,7 @@ evs_status evs_afile_publish(evs_afile *f, evs_err *e)
 {
     if (f->fp || !f->tmp)
         return evs_errf(e, EVS_ERR_IO, "internal: publishing an unfinished file");
-    if (rename(f->tmp, f->path) != 0) {
+    if (fault_rename(f->tmp, f->path) != 0) {
         int err = errno;
         evs_status st = evs_errf(e, EVS_ERR_IO, "%s: cannot rename into place: %s", f->path, strerror(err));
         evs_afile_abort(f);

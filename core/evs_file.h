@@ -6,6 +6,13 @@
  * over the target only when everything was written. A failure or an
  * interrupted process therefore never leaves a half-written file where a good
  * one stood; evs_afile_abort removes the temporary file.
+ *
+ * Fault injection (a build with -DEVS_FAULT_INJECTION, `make FAULT=1`):
+ * EVS_FAULT_WRITE=N in the environment makes the N-th output operation of
+ * the process fail as a full disk would: the operations counted are every
+ * write(2) of a temporary file's bytes (ENOSPC), every fsync (EIO) and every
+ * rename into place (EIO). With EVS_FAULT_STATS set, the process prints both
+ * counts at exit. tests/fault-loop.sh walks N over a whole run.
  */
 #ifndef EVS_FILE_H
 #define EVS_FILE_H
@@ -35,6 +42,7 @@ typedef struct evs_afile {
     FILE *fp;   /* write here */
     char *path; /* final name */
     char *tmp;  /* temporary name, NULL once committed or aborted */
+    int fd;     /* the temporary file's descriptor while fp is open */
 } evs_afile;
 
 evs_status evs_afile_open(evs_afile *f, const char *path, evs_err *e);

@@ -8,6 +8,7 @@
 #include "evs_ini.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "evs_file.h"
@@ -45,8 +46,60 @@ static char *lower_dup(const char *s, size_t n)
     return d;
 }
 
-static evs_status add_section(evs_ini *ini, const char *name, size_t nn, const char *arg, size_t an, int line,
-                              evs_err *e)
+/* The sections by (name, argument), so that a repeated header is found in
+ * constant time: a study may hold tens of thousands of [event] sections.
+ * Open addressing over section indices; SIZE_MAX marks an empty slot. */
+typedef struct sec_index {
+    size_t *slot;
+    size_t cap; /* a power of two, at least twice the sections */
+} sec_index;
+
+static size_t sec_hash(const evs_ini_section *s)
+{
+    size_t h = 1469598103934665603ull;
+    for (const char *c = s->name; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull; /* a separator no name holds */
+    for (const char *c = s->arg; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    return h;
+}
+
+/* Section i into the index: 0 when new, 1 when an earlier one has its name
+ * and argument (*dup = its index), -1 out of memory. */
+static int sec_add(sec_index *ix, const evs_ini *ini, size_t i, size_t *dup)
+{
+    if (2 * (i + 1) > ix->cap) {
+        size_t nc = ix->cap ? 2 * ix->cap : 64;
+        size_t *ns = evs_malloc(nc * sizeof *ns);
+        if (!ns)
+            return -1;
+        memset(ns, 0xff, nc * sizeof *ns);
+        for (size_t k = 0; k < i; k++) { /* the earlier sections are all distinct */
+            size_t h = sec_hash(&ini->sections[k]) & (nc - 1);
+            while (ns[h] != SIZE_MAX)
+                h = (h + 1) & (nc - 1);
+            ns[h] = k;
+        }
+        evs_free(ix->slot);
+        ix->slot = ns;
+        ix->cap = nc;
+    }
+    const evs_ini_section *s = &ini->sections[i];
+    size_t h = sec_hash(s) & (ix->cap - 1);
+    for (; ix->slot[h] != SIZE_MAX; h = (h + 1) & (ix->cap - 1)) {
+        const evs_ini_section *o = &ini->sections[ix->slot[h]];
+        if (strcmp(o->name, s->name) == 0 && strcmp(o->arg, s->arg) == 0) {
+            *dup = ix->slot[h];
+            return 1;
+        }
+    }
+    ix->slot[h] = i;
+    return 0;
+}
+
+static evs_status add_section(evs_ini *ini, sec_index *ix, const char *name, size_t nn, const char *arg, size_t an,
+                              int line, evs_err *e)
 {
     if (evs_grow((void **)&ini->sections, &ini->cap, ini->n + 1, sizeof *ini->sections))
         return evs_nomem(e);
@@ -60,15 +113,16 @@ static evs_status add_section(evs_ini *ini, const char *name, size_t nn, const c
         evs_free(s->arg);
         return evs_nomem(e);
     }
-    for (size_t i = 0; i < ini->n; i++) {
-        evs_ini_section *o = &ini->sections[i];
-        if (strcmp(o->name, s->name) == 0 && strcmp(o->arg, s->arg) == 0) {
-            evs_status st = evs_errf(e, EVS_ERR_USAGE, "%s:%d: section [%s%s%s] repeated (first at line %d)",
-                                     ini->path, line, s->name, s->arg[0] ? " " : "", s->arg, o->line);
-            evs_free(s->name);
-            evs_free(s->arg);
-            return st;
-        }
+    size_t di = 0;
+    int r = sec_add(ix, ini, ini->n, &di);
+    if (r != 0) {
+        evs_status st = r < 0 ? evs_nomem(e)
+                              : evs_errf(e, EVS_ERR_USAGE, "%s:%d: section [%s%s%s] repeated (first at line %d)",
+                                         ini->path, line, s->name, s->arg[0] ? " " : "", s->arg,
+                                         ini->sections[di].line);
+        evs_free(s->name);
+        evs_free(s->arg);
+        return st;
     }
     ini->n++;
     return EVS_OK;
@@ -128,6 +182,7 @@ evs_status evs_ini_parse(const char *path, const char *text, size_t len, evs_ini
     if (!ini->path)
         return evs_nomem(e);
     evs_status st = EVS_OK;
+    sec_index ix = {NULL, 0};
     const char *p = text, *end = text + len;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3;
@@ -180,7 +235,7 @@ evs_status evs_ini_parse(const char *path, const char *text, size_t len, evs_ini
                 st = evs_errf(e, EVS_ERR_USAGE, "%s:%d: empty section name", path, line);
                 break;
             }
-            st = add_section(ini, n0, (size_t)(sp - n0), g0, (size_t)(n1 - g0), line, e);
+            st = add_section(ini, &ix, n0, (size_t)(sp - n0), g0, (size_t)(n1 - g0), line, e);
             continue;
         }
         const char *eq = memchr(a, '=', (size_t)(b - a));
@@ -204,7 +259,7 @@ evs_status evs_ini_parse(const char *path, const char *text, size_t len, evs_ini
             }
         if (st != EVS_OK)
             break;
-        if (ini->n == 0 && (st = add_section(ini, "", 0, "", 0, 0, e)) != EVS_OK)
+        if (ini->n == 0 && (st = add_section(ini, &ix, "", 0, "", 0, 0, e)) != EVS_OK)
             break;
         evs_ini_section *s = &ini->sections[ini->n - 1];
         char *key = lower_dup(a, (size_t)(k1 - a)), *val = NULL;
@@ -234,6 +289,7 @@ evs_status evs_ini_parse(const char *path, const char *text, size_t len, evs_ini
         s->entries[s->n].line = line;
         s->n++;
     }
+    evs_free(ix.slot);
     if (st != EVS_OK)
         evs_ini_free(ini);
     return st;

@@ -6,8 +6,16 @@
 #include <string.h>
 
 #ifdef EVS_FAULT_INJECTION
+#include <stdio.h>
 static long fault_at = -1, fault_count;
 static int fault_ready;
+
+/* EVS_FAULT_STATS set: print how many allocations the process made, so that
+ * tests/fault-loop.sh knows how far N must go. */
+static void fault_stats(void)
+{
+    fprintf(stderr, "evs-fault: %ld allocations\n", fault_count);
+}
 
 static int fault_now(void)
 {
@@ -15,8 +23,10 @@ static int fault_now(void)
         const char *s = getenv("EVS_FAULT_ALLOC");
         fault_at = s ? strtol(s, NULL, 10) : -1;
         fault_ready = 1;
+        if (getenv("EVS_FAULT_STATS"))
+            atexit(fault_stats);
     }
-    return fault_at > 0 && ++fault_count == fault_at;
+    return ++fault_count == fault_at;
 }
 #else
 #define fault_now() 0

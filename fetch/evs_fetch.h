@@ -109,7 +109,7 @@ void evs_fetch_opts_default(evs_fetch_opts *o);
 evs_status evs_fetch_run(const evs_fetch_item *items, size_t n, const evs_fetch_opts *o, evs_fetch_result *res,
                          evs_err *e);
 
-/* What a study needs: every security and benchmark of every event, from the
+/* What a study needs: every security and benchmark (and the two-index model's sector index) of every event, from the
  * earliest estimation start to the latest window end, widened by a margin
  * for holidays (trading days become calendar days at 7/5, plus 14 days), the
  * end capped at today. Provider per security: its [security] provider, else
@@ -123,6 +123,15 @@ typedef struct evs_fetch_plan {
 } evs_fetch_plan;
 
 evs_status evs_fetch_plan_study(const struct evs_study *s, long long now, evs_fetch_plan *p, evs_err *e);
+/* The same for one interval ("1d", "1h", "5m", "1m"): a study's daily events
+ * for 1d, its intraday events on those bars otherwise (analysis/evs_intraday.h),
+ * each from its earliest to its latest bar as calendar days (a weekday taken
+ * as 300 trading minutes, 7/5 calendar days per weekday, 3 days' margin
+ * before and 2 after), the start no older than the provider keeps (1m 30
+ * days, 5m 60, 1h 730). No event on those bars while others exist: a usage
+ * error naming the --interval to give. */
+evs_status evs_fetch_plan_study_at(const struct evs_study *s, const char *interval, long long now,
+                                   evs_fetch_plan *p, evs_err *e);
 /* Add one item (strings copied). provider may be "name" or "name:remote". */
 evs_status evs_fetch_plan_add(evs_fetch_plan *p, const char *symbol, const char *provider, int from, int to,
                               evs_err *e);

@@ -8,8 +8,11 @@
  *   cars.csv              event,symbol,window,car,var_car,scar,bhar
  *   tests.csv             event,window,test,n,estimate,statistic,df,p_value
  *   run.json              program, version, study, run_at, parameters, events, data, warnings
- * and, optionally, simulation.csv (test,shock,rejection_rate[,trials,...]) from
- * `evstudy simulate`. Columns are found by name, so later columns added after
+ * and, optionally, simulation.csv (test,shock,rejection_rate[,model,level,sided,...])
+ * from `evstudy simulate`, of which only the 5% two-sided rows are kept (all
+ * rows when those columns are absent). A directory holding simulation.csv
+ * but no run.json is loaded as a simulation alone (no events, title
+ * "Simulation"). Columns are found by name, so later columns added after
  * these (DESIGN.md allows it) are ignored; unknown run.json keys are ignored.
  * Empty numeric fields ("not applicable") read as NaN.
  *
@@ -64,7 +67,8 @@ typedef struct evs_res_test {
 } evs_res_test;
 
 typedef struct evs_res_sim {
-    char *test;
+    char *test;  /* "test (model)" when the file holds several models */
+    char *model; /* NULL when the file has no model column */
     double shock, rate; /* planted abnormal return (fraction), rejection rate (0..1) */
 } evs_res_sim;
 
@@ -129,7 +133,8 @@ const evs_res_data *evs_outdir_data(const evs_outdir *r, const char *symbol);
 /* The path of a run.json data file as it can be opened from the current
  * directory: absolute, or relative to the current directory, the study file's
  * directory or OUTDIR, whichever exists. New string (evs_free) or NULL when
- * none exists or memory runs out. */
-char *evs_outdir_data_path(const evs_outdir *r, const evs_res_data *d);
+ * none exists or memory runs out; *nomem (when not NULL) tells the two apart,
+ * so that out of memory is an error and not a chart quietly left out. */
+char *evs_outdir_data_path(const evs_outdir *r, const evs_res_data *d, int *nomem);
 
 #endif

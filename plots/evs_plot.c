@@ -221,7 +221,10 @@ static int write_price_block(FILE *fp, const evs_outdir *r, const char *symbol, 
         evs_warnf(w, "price chart: %s is not among run.json's data files; left out", symbol);
         return 0;
     }
-    char *path = evs_outdir_data_path(r, d);
+    int nomem;
+    char *path = evs_outdir_data_path(r, d, &nomem);
+    if (!path && nomem)
+        return evs_nomem(e), -1;
     if (!path) {
         evs_warnf(w, "price chart: cannot find %s's data file (%s); left out", symbol, d->file);
         return 0;
@@ -745,20 +748,27 @@ int evs_plot_have_gnuplot(const evs_plot_opts *o)
     return 0;
 }
 
-static int exists_file(const char *dir, const char *name)
+static int exists_file_oom(const char *dir, const char *name, int *oom)
 {
     char *p = evs_path_join(dir, name);
+    if (!p)
+        *oom = 1;
     struct stat sb;
     int ok = p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
     evs_free(p);
     return ok;
 }
 
-char *evs_plot_find_scripts(void)
+char *evs_plot_find_scripts(int *nomem)
 {
+    int oom = 0;
+    char *found = NULL;
     const char *env = getenv("EVS_PLOTS_DIR");
-    if (env && *env)
-        return exists_file(env, "price.gp") ? evs_strdup(env) : NULL;
+    if (env && *env) {
+        if (exists_file_oom(env, "price.gp", &oom) && !(found = evs_strdup(env)))
+            oom = 1;
+        goto done;
+    }
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -769,16 +779,26 @@ char *evs_plot_find_scripts(void)
         static const char *rel[] = {"plots", "../plots", "../../plots", "../share/evstudy/plots"};
         for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
             char *d = evs_path_join(exe, rel[i]);
-            if (d && exists_file(d, "price.gp"))
-                return d;
+            if (!d)
+                oom = 1;
+            if (d && exists_file_oom(d, "price.gp", &oom)) {
+                found = d;
+                goto done;
+            }
             evs_free(d);
         }
     }
-    if (exists_file(EVS_PREFIX "/share/evstudy/plots", "price.gp"))
-        return evs_strdup(EVS_PREFIX "/share/evstudy/plots");
-    if (exists_file("plots", "price.gp"))
-        return evs_strdup("plots");
-    return NULL;
+    if (exists_file_oom(EVS_PREFIX "/share/evstudy/plots", "price.gp", &oom)) {
+        if (!(found = evs_strdup(EVS_PREFIX "/share/evstudy/plots")))
+            oom = 1;
+    } else if (exists_file_oom("plots", "price.gp", &oom)) {
+        if (!(found = evs_strdup("plots")))
+            oom = 1;
+    }
+done:
+    if (nomem)
+        *nomem = !found && oom;
+    return found;
 }
 
 /* Run prog -e "datadir='DIR'" SCRIPT; stderr into *err (new string).
@@ -900,7 +920,10 @@ evs_status evs_plot_render(evs_chart_set *set, const evs_plot_opts *o, const evs
                         "(Debian/Ubuntu); the chart data files are written in %s",
                         prog, set->c[0].dir);
     char *found = NULL;
-    const char *sdir = o && o->scripts_dir ? o->scripts_dir : (found = evs_plot_find_scripts());
+    int nomem = 0;
+    const char *sdir = o && o->scripts_dir ? o->scripts_dir : (found = evs_plot_find_scripts(&nomem));
+    if (!sdir && nomem)
+        return evs_nomem(e);
     if (!sdir)
         return evs_errf(e, EVS_ERR_IO,
                         "cannot find the chart scripts (price.gp ...): set EVS_PLOTS_DIR to the plots/ folder");

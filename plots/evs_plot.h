@@ -66,8 +66,10 @@ void evs_chart_set_free(evs_chart_set *set);
 
 /* Where the .gp scripts are: $EVS_PLOTS_DIR, else plots/ next to or above
  * the running program, else PREFIX/share/evstudy/plots, else ./plots. New
- * string or NULL when none holds price.gp. */
-char *evs_plot_find_scripts(void);
+ * string or NULL when none holds price.gp, or when memory ran out: *nomem
+ * (when not NULL) tells which, so that out of memory is not reported as
+ * missing scripts (found by tests/fault-loop.sh). */
+char *evs_plot_find_scripts(int *nomem);
 
 /* s as a gnuplot single-quoted string literal (' doubled, control characters
  * dropped). New string or NULL when out of memory. */

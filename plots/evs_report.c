@@ -190,12 +190,21 @@ static int cmp_ar(const void *a, const void *b)
     return x->ar < y->ar ? -1 : x->ar > y->ar ? 1 : strcmp(x->symbol, y->symbol);
 }
 
+/* Length of a window "FIRST..LAST", counted in its own unit (intraday windows
+ * carry m, h or b after each number: "-30m..60m"). */
 static int win_len(const char *w)
 {
-    int a, b;
-    if (sscanf(w, "%d..%d", &a, &b) == 2)
-        return b - a + 1;
-    return 0;
+    char *p;
+    long a = strtol(w, &p, 10);
+    if (p == w)
+        return 0;
+    if (*p == 'm' || *p == 'h' || *p == 'b')
+        p++;
+    if (strncmp(p, "..", 2) != 0)
+        return 0;
+    char *q;
+    long b = strtol(p + 2, &q, 10);
+    return q == p + 2 ? 0 : (int)(b - a + 1);
 }
 
 static const evs_res_test *find_test(const evs_outdir *r, size_t ev, const char *win, const char *id)
@@ -346,7 +355,8 @@ static void summary_paragraphs(FILE *fp, const evs_outdir *r, const ev_facts *f)
     if (isfinite(big->market_ret) && ev->market[0]) {
         out(fp, "; the market (");
         H(ev->market);
-        out(fp, ") %s %s that day", big->market_ret < 0 ? "fell" : "rose", pct(b2, fabs(big->market_ret), 1));
+        out(fp, ") %s %s %s", big->market_ret < 0 ? "fell" : "rose", pct(b2, fabs(big->market_ret), 1),
+            strchr(big->date, 'T') ? "in that bar" : "that day");
     }
     if (isfinite(big->expected)) {
         out(fp, ", and the ");
@@ -363,7 +373,8 @@ static void summary_paragraphs(FILE *fp, const evs_outdir *r, const ev_facts *f)
         else
             out(fp, "; its abnormal return was %s: the market explains more than the whole move", pct(b1, big->ar, 1));
         if (isfinite(big->sar))
-            out(fp, " (%s standard deviations of its usual daily noise)", fnum(b2, fabs(big->sar), 1));
+            out(fp, " (%s standard deviations of its usual %s noise)", fnum(b2, fabs(big->sar), 1),
+                strchr(big->date, 'T') ? "bar-to-bar" : "daily");
     }
     out(fp, ".</p>\n<p>");
     size_t neg = 0;
@@ -476,14 +487,22 @@ static void clustering_note(FILE *fp, const evs_outdir *r, const ev_facts *f)
             "much these securities usually move <em>together</em>.</p></div>\n");
 }
 
+/* Set when inlining a chart ran out of memory: the report is then an error,
+ * not a page that quietly says a chart is missing (found by
+ * tests/fault-loop.sh). Reset and checked by evs_report_write. */
+static int svg_nomem;
+
 /* Inline one SVG file with its ids prefixed. */
 static int inline_svg(FILE *fp, const char *path, size_t idx)
 {
     char *text;
     size_t len;
     evs_err e;
-    if (evs_read_file(path, (size_t)64 << 20, &text, &len, &e))
+    if (evs_read_file(path, (size_t)64 << 20, &text, &len, &e)) {
+        if (e.status == EVS_ERR_NOMEM)
+            svg_nomem = 1;
         return 0;
+    }
     char *start = strstr(text, "<svg");
     if (!start || strstr(text, "<script") || strstr(text, "<foreignObject") || strstr(text, "<SCRIPT")) {
         evs_free(text);
@@ -816,7 +835,14 @@ static void params_section(FILE *fp, const evs_outdir *r)
     if (show < r->nevents)
         out(fp, "<p class=\"small\">… and %zu more events (see run.json).</p>\n", r->nevents - show);
     out(fp, "<p class=\"small\">Windows are trading days relative to day 0, the first session on or after the event "
-            "date; the estimation window fits the model, the event windows measure the reaction.</p>\n</section>\n");
+            "date; the estimation window fits the model, the event windows measure the reaction.");
+    int intraday = 0;
+    for (size_t i = 0; i < r->nar && !intraday; i++)
+        intraday = strchr(r->ar[i].date, 'T') != NULL;
+    if (intraday)
+        out(fp, " Windows written with m, h or b are intraday: minutes, hours or bars around the event instant, "
+                "counted in bars of trading time; day 0 is then the bar that holds the instant (times in UTC).");
+    out(fp, "</p>\n</section>\n");
 }
 
 static void overview_table(FILE *fp, const evs_outdir *r, const ev_facts *fs, size_t nfs, size_t nsections)
@@ -994,6 +1020,7 @@ evs_status evs_report_write(const evs_outdir *r, const evs_chart_set *cs, const 
     if (st)
         goto out;
     FILE *fp = af.fp;
+    svg_nomem = 0;
     const char *title = r->title[0] ? r->title : "Event study";
     out(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -1072,7 +1099,7 @@ evs_status evs_report_write(const evs_outdir *r, const evs_chart_set *cs, const 
     H(r->outdir);
     out(fp, " (abnormal_returns.csv, aar.csv, estimates.csv, cars.csv, tests.csv, run.json). Charts: "
             "charts/&lt;event&gt;/*.svg and *.png, redrawn with the scripts in plots/.</footer>\n</body>\n</html>\n");
-    st = evs_afile_commit(&af, e);
+    st = svg_nomem ? evs_nomem(e) : evs_afile_commit(&af, e);
 out:
     evs_afile_abort(&af);
     evs_free(path);

@@ -17,7 +17,7 @@ do for [i=1:strlen(ARG0)] { if (ARG0[i:i] eq '/') { scriptdir = ARG0[1:i] } }
 load scriptdir.'style.gp'
 load datadir.'/labels.gp'
 
-set title 'Simulation: rejection rate of each test at the 5% level'
+set title 'Simulation: rejection rate of each test at the 5% level, two-sided'
 set xlabel 'Abnormal return planted on day 0 (%)'
 set ylabel 'Rejection rate (% of samples)'
 set yrange [0:100]

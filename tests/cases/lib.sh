@@ -9,5 +9,6 @@ setline() { local f=$1 n=$2; shift 2; awk -v n="$n" -v t="$*" 'NR==n{print t; ne
 # header FILE: the first line of FILE
 header() { head -n 1 "$1"; }
 
-# fail MSG: print and return 1 (for check scripts)
-fail() { echo "$*"; return 1; }
+# fail MSG: print and end the check script with status 1 (a bare "return 1" let a later
+# command decide the script's status, so a failed check in the middle went unnoticed)
+fail() { echo "$*"; exit 1; }

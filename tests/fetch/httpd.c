@@ -150,7 +150,7 @@ static void *serve(void *arg)
     size_t len = r->body ? (r->len ? r->len : strlen(r->body)) : 0;
     switch (r->action) {
     case HTTPD_SEND:
-        send_head(fd, r->status, r->ctype, (long long)len, NULL);
+        send_head(fd, r->status, r->ctype, r->claim ? r->claim : (long long)len, NULL);
         send_all(fd, r->body, len);
         break;
     case HTTPD_NOLEN:
@@ -163,7 +163,7 @@ static void *serve(void *arg)
         break;
     }
     case HTTPD_TRUNCATE:
-        send_head(fd, r->status, r->ctype, (long long)len, NULL);
+        send_head(fd, r->status, r->ctype, r->claim ? r->claim : (long long)len, NULL);
         send_all(fd, r->body, len / 2);
         break;
     case HTTPD_STALL:

@@ -32,6 +32,7 @@ typedef struct httpd_rule {
     const char *ctype;
     const char *body;
     size_t len;        /* 0: strlen(body) */
+    long long claim;   /* TRUNCATE: announce this Content-Length instead (e.g. 10 GB) */
     const char *location;
     /* HTTPD_CALLBACK: fill *status, *ctype and a malloc'd *body; return 0 */
     int (*cb)(void *ud, const char *target, int *status, const char **ctype, char **body, size_t *len);

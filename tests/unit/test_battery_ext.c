@@ -81,7 +81,7 @@ static int est_date[NF][NE];
 static double est_ar[NF][NE] = {{0.01, -0.02, 0.00, 0.01, 0.03, -0.01, 0.02, -0.005},
                                 {-0.01, 0.01, 0.01, -0.02, 0.00, 0.02, -0.03, 0.015},
                                 {0.02, 0.00, -0.01, 0.01, -0.01, 0.01, 0.00, -0.02}};
-static double est_sar[NF][NE];
+static double est_sar[NF][NE], rank_sar[NF][NE];
 static double sp_ar[NF][NS] = {{-0.01, -0.05, 0.01}, {0.00, -0.04, -0.02}, {0.01, 0.02, -0.01}};
 static double sp_var[NF][NS] = {{1.1e-4, 1.3e-4, 1.05e-4}, {2.1e-4, 2.2e-4, 2.4e-4}, {0.9e-4, 1.0e-4, 0.95e-4}};
 static double sigma2[NF] = {1e-4, 2e-4, 0.8e-4};
@@ -126,6 +126,8 @@ static void build(void)
         memcpy(rank_span[i], rk + NE, sizeof rank_span[i]);
         f->rank_est = rank_est[i];
         f->rank_span = rank_span[i];
+        naive_ranks(est_sar[i], NE, rank_sar[i]); /* as evs_firm_compute_d keeps them */
+        f->rank_sar = rank_sar[i];
         f->median_ar = naive_median(all, NE + NS);
         /* windows */
         int lo[2] = {0, -1}, hi[2] = {0, 1};
@@ -157,7 +159,7 @@ static void run_hand(int w, evs_window win, evs_test_row *out)
 {
     const evs_firm *fp[NF] = {&firms[0], &firms[1], &firms[2]};
     size_t widx[NF] = {(size_t)w, (size_t)w, (size_t)w};
-    evs_sample smp = {fp, widx, NF, win, 0.1};
+    evs_sample smp = {fp, widx, NF, win, 0.1, 0, 0};
     evs_err e = {0};
     assert_int_equal(evs_tests_run(&smp, out, &e), EVS_OK);
 }
@@ -304,7 +306,7 @@ static void test_hand_panel(void **state)
 {
     (void)state;
     build();
-    evs_window wins[2] = {{0, 0}, {-1, 1}};
+    evs_window wins[2] = {{.first = 0, .last = 0}, {.first = -1, .last = 1}};
     for (int w = 0; w < 2; w++) {
         evs_test_row out[EVS_NTESTS];
         run_hand(w, wins[w], out);
@@ -328,6 +330,30 @@ static void test_hand_panel(void **state)
         close_rel(out[EVS_T_WILCOXON].p_value, p, 1e-12, "wilcoxon exact p");
         assert_string_equal(evs_test_name(EVS_T_SKEW_T_BHAR), "skew-t-bhar");
     }
+}
+
+/* GRANK when a firm's standardized CAR ties with some of its SARs: the ranks
+ * the engine derives from the SARs' own midranks (+1 above, +1/2 when equal)
+ * must match the naive ranks over the combined values. SCARs 1, 2, 3 give
+ * mean 2 and sd 1 exactly, so SCAR*_i = 1, 2, 3 and the SARs set to those
+ * values tie with it. */
+static void test_grank_ties(void **state)
+{
+    (void)state;
+    build();
+    for (int i = 0; i < NF; i++) {
+        scar[i][0] = (double)(i + 1);
+        est_sar[i][2] = est_sar[i][5] = (double)(i + 1);
+        est_sar[i][6] = (double)(i + 1) - 0.5;
+        naive_ranks(est_sar[i], NE, rank_sar[i]);
+    }
+    evs_test_row out[EVS_NTESTS];
+    run_hand(0, (evs_window){.first = 0, .last = 0}, out);
+    double t, df;
+    naive_grank(0, &t, &df);
+    assert_true(isfinite(t));
+    close_rel(out[EVS_T_GRANK].statistic, t, 1e-12, "grank with ties");
+    close_rel(out[EVS_T_GRANK].df, df, 0, "grank df with ties");
 }
 
 /* Wilcoxon on ten CARs like the selloff's day 0: 8 negative, 2 small positive.
@@ -355,6 +381,7 @@ static void test_wilcoxon_by_hand(void **state)
         f[i].est_sar = est0;
         f[i].rank_est = v1;
         f[i].rank_span = v1;
+        f[i].rank_sar = v1;
         f[i].sp_ar = &x[i];
         f[i].sp_var = v1;
         f[i].fit.sigma2 = 1;
@@ -370,7 +397,7 @@ static void test_wilcoxon_by_hand(void **state)
         f[i].bhar = cars[i];
         fp[i] = &f[i];
     }
-    evs_sample smp = {fp, widx, 10, {0, 0}, 0};
+    evs_sample smp = {fp, widx, 10, {.first = 0, .last = 0}, 0, 0, 0};
     evs_test_row out[EVS_NTESTS];
     evs_err e = {0};
     assert_int_equal(evs_tests_run(&smp, out, &e), EVS_OK);
@@ -470,6 +497,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_panel),
         cmocka_unit_test(test_wilcoxon_by_hand),
+        cmocka_unit_test(test_grank_ties),
         cmocka_unit_test(test_firm_inputs_on_study),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

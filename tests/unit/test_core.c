@@ -30,6 +30,8 @@
 #include "evs_mem.h"
 #include "evs_series.h"
 #include "evs_sha256.h"
+#include "evs_time.h"
+#include <time.h>
 
 /* ------------------------------------------------------------------------ */
 /* Dates                                                                      */
@@ -144,6 +146,79 @@ static void check_fmt(double v)
         assert_true(strtod(shorter, NULL) != v);
     }
     assert_null(strchr(out, ','));
+}
+
+/* The reference for evs_fmt_double, computed the slow, obvious way: printf's
+ * correctly rounded %.15g, %.16g, %.17g, the first that strtod reads back. */
+static void fmt_ref(double v, char *out, size_t n)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, n, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            return;
+    }
+}
+
+static uint64_t fmt_rng = 0x9E3779B97F4A7C15ull;
+static uint64_t fmt_next(void)
+{
+    fmt_rng ^= fmt_rng << 13;
+    fmt_rng ^= fmt_rng >> 7;
+    fmt_rng ^= fmt_rng << 17;
+    return fmt_rng;
+}
+
+/* evs_fmt_double (an exact integer path for 1e-6 <= |v| < 2^52, printf
+ * otherwise) writes byte for byte what the reference writes, on the values
+ * results hold: returns, prices, p-values, ratios, integers, values next to
+ * powers of ten and of two and on rounding ties, and random bit patterns. */
+static void test_fmt_matches_printf(void **state)
+{
+    (void)state;
+    char got[EVS_FMT_DOUBLE_MAX], want[64];
+    size_t nfail = 0;
+    for (int i = 0; i < 400000; i++) {
+        uint64_t u = fmt_next();
+        double v;
+        switch (i % 8) {
+        case 0: /* a daily return */
+            v = ((double)(u >> 11) / 9007199254740992.0 - 0.5) * 0.2;
+            break;
+        case 1: /* a price with 2 to 6 decimals */
+            v = (double)(u % 100000000) / (double)(uint64_t[]){100, 1000, 10000, 100000, 1000000}[(u >> 40) % 5];
+            break;
+        case 2: /* a p-value or a small variance: 10^U(-7, 0) */
+            v = pow(10.0, -7.0 * (double)(u >> 11) / 9007199254740992.0);
+            break;
+        case 3: /* a neighbour of a power of ten or of two */
+            v = nextafter((u & 1) ? pow(10.0, (double)((int)(u >> 8) % 22 - 7)) : ldexp(1.0, (int)(u >> 8) % 70 - 20),
+                          (u & 2) ? INFINITY : 0.0);
+            if (u & 4)
+                v = (u & 1) ? pow(10.0, (double)((int)(u >> 8) % 22 - 7)) : ldexp(1.0, (int)(u >> 8) % 70 - 20);
+            break;
+        case 4: /* short binary fractions: decimal ties at some digit */
+            v = ldexp((double)(u % 100000), -(int)((u >> 20) % 40));
+            break;
+        case 5: /* integers and large values */
+            v = (double)(u >> ((u >> 58) % 58 + 6)); /* a shift of 6..63: 64 and more is undefined (UBSan) */
+            break;
+        case 6: /* random bits, every exponent */
+            memcpy(&v, &u, sizeof v);
+            break;
+        default: /* ratios of small integers (t statistics, means) */
+            v = (double)(int64_t)(u % 20001 - 10000) / (double)(1 + (u >> 32) % 997);
+            break;
+        }
+        if (!isfinite(v) || v == 0)
+            continue;
+        if (u & ((uint64_t)1 << 63))
+            v = -v;
+        evs_fmt_double(v, got);
+        fmt_ref(v, want, sizeof want);
+        if (strcmp(got, want) != 0 && nfail++ < 10)
+            print_error("%.17g: wrote '%s', printf and strtod give '%s'\n", v, got, want);
+    }
+    assert_int_equal(nfail, 0);
 }
 
 static void test_fmt(void **state)
@@ -671,16 +746,76 @@ static void test_read_file_cap(void **state)
     assert_int_equal(exact, EVS_OK);
 }
 
+/* Instants against glibc's timegm(), an independent conversion. */
+static long long utc_of(int y, int mo, int d, int h, int mi, int s, long off)
+{
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = s;
+    return (long long)timegm(&tm) - off;
+}
+
+static void test_instants(void **state)
+{
+    (void)state;
+    struct {
+        const char *s;
+        long long want;
+    } ok[] = {
+        {"2025-01-26T23:00:00Z", utc_of(2025, 1, 26, 23, 0, 0, 0)},
+        {"2025-01-27T08:00:00+09:00", utc_of(2025, 1, 27, 8, 0, 0, 9 * 3600)},
+        {"2025-01-27T08:00+0900", utc_of(2025, 1, 27, 8, 0, 0, 9 * 3600)},
+        {"2025-03-09T01:59:59-05:00", utc_of(2025, 3, 9, 1, 59, 59, -5 * 3600)},
+        {"2024-12-31T23:30:00-01:00", utc_of(2024, 12, 31, 23, 30, 0, -3600)},
+        {"1800-01-01T05:00:00+05", utc_of(1800, 1, 1, 5, 0, 0, 5 * 3600)},
+        {"2025-01-27T00:00:00-00:30", utc_of(2025, 1, 27, 0, 0, 0, -1800)},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        int d = -1;
+        evs_instant t = 0;
+        assert_int_equal(evs_time_parse(ok[i].s, strlen(ok[i].s), &d, &t), EVS_TIME_INSTANT);
+        assert_true(t == ok[i].want);
+        assert_int_equal(d, evs_instant_date(t));
+        char back[21], want[21];
+        evs_instant_format(t, back);
+        time_t tt = (time_t)ok[i].want;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        assert_string_equal(back, want);
+    }
+    int d;
+    evs_instant t;
+    assert_int_equal(evs_time_parse("2025-01-27", 10, &d, &t), EVS_TIME_DATE);
+    assert_int_equal(d, evs_days_from_civil(2025, 1, 27));
+    assert_int_equal(evs_time_parse("2025-01-27T08:00", 16, &d, &t), EVS_TIME_NO_OFFSET);
+    const char *bad[] = {"2025-01-27T24:00Z", "2025-01-27T08:60Z", "2025-01-27T08:00:00.5Z", "2025-01-27T08Z",
+                         "2025-01-27X08:00Z", "2025-01-27T08:00+19:00", "2025-01-27T08:00+9", "2025-02-30T08:00Z",
+                         "1800-01-01T00:00:00+01:00", "2199-12-31T23:00:00-02:00", "2025-01-27T08:00Zjunk", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(evs_time_parse(bad[i], strlen(bad[i]), &d, &t), EVS_TIME_BAD);
+    /* negative instants (before 1970) floor to the right day */
+    assert_int_equal(evs_instant_date(-1), -1);
+    assert_int_equal(evs_instant_second_of_day(-1), 86399);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dates_walk),   cmocka_unit_test(test_dates_invalid),
-        cmocka_unit_test(test_fmt),          cmocka_unit_test(test_csv_fields),
+        cmocka_unit_test(test_fmt),
+        cmocka_unit_test(test_fmt_matches_printf),
+        cmocka_unit_test(test_csv_fields),
         cmocka_unit_test(test_sha256),       cmocka_unit_test(test_symbols),
         cmocka_unit_test(test_symbol_decode_nul), cmocka_unit_test(test_series_errors),
         cmocka_unit_test(test_series_ok),    cmocka_unit_test(test_csv_reader),
         cmocka_unit_test(test_csv_crlf_after_quote),
         cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_read_file_cap),
+        cmocka_unit_test(test_instants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -277,6 +277,15 @@ static void fault_over_cap_no_length(void **state)
     free(big);
 }
 
+/* Hostile input (issue 7): a 10 GB Content-Length with a small body is
+ * refused from the header, before anything is buffered or written. */
+static void fault_claims_10gb(void **state)
+{
+    httpd_rule r = {.match = "AAPL", .action = HTTPD_TRUNCATE, .status = 200, .body = "{\"chart\":", .len = 10,
+                    .claim = 10LL << 30};
+    fault_case(*state, &r, EVS_ERR_DATA, "larger than the 100000-byte cap", 1);
+}
+
 static void fault_redirect_to_file(void **state)
 {
     httpd_rule r = {.match = "AAPL", .action = HTTPD_REDIRECT, .location = "file:///etc/passwd"};
@@ -315,9 +324,16 @@ static void fault_html_for_csv(void **state)
     assert_non_null(strstr(r.msg, "HTML page instead of CSV"));
     char *c1 = cache_file(f, "NVDA", ".csv");
     assert_string_equal(c0, c1);
+    /* the client stops reading at the HTML: stop the server (joining its
+     * connection threads) before freeing the bodies they may still send */
+    httpd_stop(f->srv);
+    f->srv = NULL;
     free(meta);
     free(c0);
     free(c1);
+    /* the server's threads may still be sending these bodies to the closed connection */
+    httpd_stop(f->srv);
+    f->srv = NULL;
     free(csv);
     free(html);
 }
@@ -555,6 +571,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(fault_yahoo_404, setup, teardown),
         cmocka_unit_test_setup_teardown(fault_over_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(fault_over_cap_no_length, setup, teardown),
+        cmocka_unit_test_setup_teardown(fault_claims_10gb, setup, teardown),
         cmocka_unit_test_setup_teardown(fault_redirect_to_file, setup, teardown),
         cmocka_unit_test_setup_teardown(fault_html_for_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(fred_through_server, setup, teardown),

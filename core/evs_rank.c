@@ -1,0 +1,201 @@
+/* evs_rank.c — midranks with an LSD radix sort (see evs_rank.h). */
+#include "evs_rank.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* An order-preserving map from a double to an unsigned key: flip every bit of
+ * a negative number and the sign bit of a positive one (the IEEE 754 layout
+ * orders non-negative doubles like their bit patterns, and negative ones in
+ * reverse). x + 0.0 turns -0.0 into +0.0 first, so equal values (==) get equal
+ * keys: ties are exactly the runs of equal keys. NaN is excluded (evs_rank.h). */
+static uint64_t key_of(double x)
+{
+    x += 0.0;
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u >> 63) ? ~u : u | ((uint64_t)1 << 63);
+}
+
+/* The fallback for n beyond 32-bit indices (never met in practice): the
+ * same ranks by a Hoare-partition quicksort on (value, index) pairs. */
+static void swap(evs_ranked *a, evs_ranked *b)
+{
+    evs_ranked t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void sort_ranked(evs_ranked *a, size_t n)
+{
+    while (n > 16) {
+        size_t m = n / 2;
+        if (a[m].v < a[0].v)
+            swap(&a[m], &a[0]);
+        if (a[n - 1].v < a[0].v)
+            swap(&a[n - 1], &a[0]);
+        if (a[n - 1].v < a[m].v)
+            swap(&a[n - 1], &a[m]);
+        double p = a[m].v;
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (a[i].v < p)
+                i++;
+            while (a[j].v > p)
+                j--;
+            if (i >= j)
+                break;
+            swap(&a[i], &a[j]);
+            i++;
+            j--;
+        }
+        size_t left = j + 1;
+        if (left < n - left) {
+            sort_ranked(a, left);
+            a += left;
+            n -= left;
+        } else {
+            sort_ranked(a + left, n - left);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        evs_ranked x = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1].v > x.v) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
+}
+
+static double rank_big(const double *v, size_t n, double *out, evs_ranked *tmp, double *median)
+{
+    for (size_t i = 0; i < n; i++) {
+        tmp[i].v = v[i];
+        tmp[i].i = i;
+    }
+    sort_ranked(tmp, n);
+    if (median)
+        *median = n % 2 ? tmp[n / 2].v : 0.5 * (tmp[n / 2 - 1].v + tmp[n / 2].v);
+    double ties = 0;
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        while (b + 1 < n && tmp[b + 1].v == tmp[a].v)
+            b++;
+        double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
+        ties += t * t * t - t;
+        for (size_t k = a; k <= b; k++)
+            out[tmp[k].i] = r;
+        a = b + 1;
+    }
+    return ties;
+}
+
+/* Ranks through one sort of 64-bit words (Knuth, TAOCP vol. 3, 5.2.5, LSD
+ * radix sort): each word is the value's order-preserving key with its lowest
+ * `ib` bits replaced by the value's index (n <= 2^ib). Sorting the words by
+ * their bits from byte ib/8 up orders the values by their keys truncated to
+ * the top 64 - ib bits; values that share a truncated key (true ties, or
+ * values a few units in the last place apart) form runs that are then put in
+ * order by their full values with an insertion sort. One array of 8-byte
+ * words and one histogram pass make it O(n) with no data-dependent branches:
+ * for the ~260 values of a firm-event about four times faster than the
+ * quicksort on (value, index) pairs it replaced (make bench; tools/rankbench).
+ *
+ * Scratch: the words live in tmp (16 bytes an item: two arrays of 8), so out
+ * is written only at the end. */
+static void insertion_u64(uint64_t *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1] > x) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
+}
+
+double evs_rank_avg(const double *v, size_t n, double *out, evs_ranked *tmp, double *median)
+{
+    if (n == 0) {
+        if (median)
+            *median = 0.0;
+        return 0;
+    }
+    if (n > ((size_t)1 << 16))
+        return rank_big(v, n, out, tmp, median);
+    int ib = 0;
+    while (((size_t)1 << ib) < n)
+        ib++;
+    uint64_t lowmask = ((uint64_t)1 << ib) - 1, *w = (uint64_t *)(void *)tmp, *w2 = w + n;
+    for (size_t i = 0; i < n; i++)
+        w[i] = (key_of(v[i]) & ~lowmask) | (uint64_t)i;
+    if (n <= 48) {
+        insertion_u64(w, n);
+    } else {
+        uint32_t cnt[8][256];
+        int b0 = ib / 8;
+        memset(cnt[b0], 0, (size_t)(8 - b0) * sizeof cnt[0]);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k = w[i];
+            for (int b = b0; b < 8; b++)
+                cnt[b][(k >> (8 * b)) & 0xff]++;
+        }
+        for (int b = b0; b < 8; b++) {
+            uint32_t *c = cnt[b];
+            if (c[(w[0] >> (8 * b)) & 0xff] == n)
+                continue; /* every word has this byte: the pass would not move anything */
+            uint32_t sum = 0;
+            for (int d = 0; d < 256; d++) {
+                uint32_t t = c[d];
+                c[d] = sum;
+                sum += t;
+            }
+            for (size_t i = 0; i < n; i++) {
+                uint64_t k = w[i];
+                w2[c[(k >> (8 * b)) & 0xff]++] = k;
+            }
+            uint64_t *t = w;
+            w = w2;
+            w2 = t;
+        }
+    }
+    /* runs of one truncated key: order them by full value (ties stay together) */
+    for (size_t a = 0; a < n;) {
+        size_t b = a + 1;
+        while (b < n && (w[b] & ~lowmask) == (w[a] & ~lowmask))
+            b++;
+        for (size_t i = a + 1; i < b; i++) {
+            uint64_t x = w[i];
+            double xv = v[x & lowmask];
+            size_t j = i;
+            while (j > a && v[w[j - 1] & lowmask] > xv) {
+                w[j] = w[j - 1];
+                j--;
+            }
+            w[j] = x;
+        }
+        a = b;
+    }
+#define AT(k) v[w[k] & lowmask]
+    if (median)
+        *median = n % 2 ? AT(n / 2) : 0.5 * (AT(n / 2 - 1) + AT(n / 2));
+    double ties = 0;
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        double x = AT(a);
+        while (b + 1 < n && AT(b + 1) == x)
+            b++;
+        double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
+        ties += t * t * t - t;
+        for (size_t k = a; k <= b; k++)
+            out[w[k] & lowmask] = r;
+        a = b + 1;
+    }
+#undef AT
+    return ties;
+}
