@@ -53,16 +53,30 @@ static int get_str(json_t *obj, const char *key, char **out)
     return *out ? 0 : -1;
 }
 
+/* Every time in a response (bar and event epochs, the session bounds, the
+ * zone offset) must lie within +-EPOCH_MAX seconds of 1970 (about year 5100):
+ * beyond that it is garbage, and converting or offsetting it could overflow. */
+#define EPOCH_MAX 100000000000LL
+
+static int epoch_ok(long long t)
+{
+    return t >= -EPOCH_MAX && t <= EPOCH_MAX;
+}
+
+/* An integer (or a real with an integral value) within +-EPOCH_MAX. */
 static int get_int(json_t *obj, const char *key, long long *out)
 {
     json_t *v = json_object_get(obj, key);
-    if (json_is_integer(v)) {
+    if (json_is_integer(v) && epoch_ok(json_integer_value(v))) {
         *out = json_integer_value(v);
         return 1;
     }
-    if (json_is_real(v) && isfinite(json_real_value(v))) {
-        *out = (long long)json_real_value(v);
-        return 1;
+    if (json_is_real(v)) {
+        double r = json_real_value(v);
+        if (r >= (double)-EPOCH_MAX && r <= (double)EPOCH_MAX) { /* false for NaN */
+            *out = (long long)r;
+            return 1;
+        }
     }
     return 0;
 }
@@ -112,7 +126,8 @@ static evs_status read_events(json_t *res, evs_parsed *p, long long **ep, size_t
         {
             long long d;
             if (!json_is_object(v) || !get_int(v, "date", &d))
-                return evs_errf(e, EVS_ERR_DATA, "Yahoo: events.%s.%s has no date", kinds[k], key);
+                return evs_errf(e, EVS_ERR_DATA, "Yahoo: events.%s.%s has no date (or one out of range)", kinds[k],
+                                key);
             double val;
             if (k == 0) {
                 json_t *jn = json_object_get(v, "numerator"), *jd = json_object_get(v, "denominator");
@@ -194,7 +209,7 @@ evs_status evs_yahoo_parse(const char *body, size_t len, long status, int intrad
             st = evs_nomem(e);
             goto out;
         }
-        have_off = get_int(meta, "gmtoffset", &gmtoff);
+        have_off = get_int(meta, "gmtoffset", &gmtoff) && gmtoff >= -86400 && gmtoff <= 86400;
     }
     json_t *ts = json_object_get(res, "timestamp");
     size_t n = 0;
@@ -240,6 +255,11 @@ evs_status evs_yahoo_parse(const char *body, size_t len, long status, int intrad
         json_t *x = json_array_get(ts, i);
         if (!json_is_integer(x)) {
             st = evs_errf(e, EVS_ERR_DATA, "Yahoo: timestamp[%zu] is not an integer", i);
+            goto out;
+        }
+        if (!epoch_ok(json_integer_value(x))) {
+            st = evs_errf(e, EVS_ERR_DATA, "Yahoo: timestamp[%zu] = %" JSON_INTEGER_FORMAT " is out of range", i,
+                          json_integer_value(x));
             goto out;
         }
         ep[i] = json_integer_value(x);

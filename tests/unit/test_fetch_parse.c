@@ -124,6 +124,24 @@ static void yahoo_errors(void **state)
     assert_int_equal(evs_yahoo_parse(str, strlen(str), 200, 0, 0, &p, &e), EVS_ERR_DATA);
     const char *noresult = "{\"chart\":{\"result\":[],\"error\":null}}";
     assert_int_equal(evs_yahoo_parse(noresult, strlen(noresult), 200, 0, 0, &p, &e), EVS_ERR_DATA);
+    /* Times beyond any calendar (found by fuzz_yahoo: a real 1.7e31 cast to
+     * long long was undefined): a data error naming the value, never UB. */
+    const char *farts = "{\"chart\":{\"result\":[{\"timestamp\":[1737936000,9223372036854775807],"
+                        "\"meta\":{\"gmtoffset\":3600},"
+                        "\"indicators\":{\"quote\":[{\"close\":[1.0,2.0]}]}}],\"error\":null}}";
+    assert_int_equal(evs_yahoo_parse(farts, strlen(farts), 200, 0, 0, &p, &e), EVS_ERR_DATA);
+    assert_non_null(strstr(e.msg, "timestamp[1] = 9223372036854775807 is out of range"));
+    const char *fardate = "{\"chart\":{\"result\":[{\"events\":{\"splits\":{\"1\":"
+                          "{\"date\":1.7e31,\"numerator\":4,\"denominator\":1}}}}],\"error\":null}}";
+    assert_int_equal(evs_yahoo_parse(fardate, strlen(fardate), 200, 0, 0, &p, &e), EVS_ERR_DATA);
+    assert_non_null(strstr(e.msg, "events.splits.1 has no date (or one out of range)"));
+    /* the same split with an in-range real date is accepted */
+    const char *realdate = "{\"chart\":{\"result\":[{\"events\":{\"splits\":{\"1\":"
+                           "{\"date\":1737936000.0,\"numerator\":4,\"denominator\":1}}}}],\"error\":null}}";
+    assert_int_equal(evs_yahoo_parse(realdate, strlen(realdate), 200, 0, 0, &p, &e), EVS_OK);
+    assert_int_equal(p.acts.n, 1);
+    assert_int_equal(p.acts.a[0].t, evs_days_from_civil(2025, 1, 27));
+    evs_parsed_free(&p);
 }
 
 static void yahoo_live_session_dropped(void **state)
