@@ -31,6 +31,7 @@
 #include "evs_series.h"
 #include "evs_sha256.h"
 #include "evs_time.h"
+#include "test_rng.h"
 #include <time.h>
 
 /* ------------------------------------------------------------------------ */
@@ -162,10 +163,7 @@ static void fmt_ref(double v, char *out, size_t n)
 static uint64_t fmt_rng = 0x9E3779B97F4A7C15ull;
 static uint64_t fmt_next(void)
 {
-    fmt_rng ^= fmt_rng << 13;
-    fmt_rng ^= fmt_rng >> 7;
-    fmt_rng ^= fmt_rng << 17;
-    return fmt_rng;
+    return tu_xorshift(&fmt_rng);
 }
 
 /* evs_fmt_double (an exact integer path for 1e-6 <= |v| < 2^52, printf
@@ -240,9 +238,7 @@ static void test_fmt(void **state)
     /* many doubles from random bit patterns (finite ones) */
     uint64_t x = 88172645463325252ULL;
     for (int i = 0; i < 200000; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        tu_xorshift(&x);
         double v;
         memcpy(&v, &x, sizeof v);
         if (isfinite(v))

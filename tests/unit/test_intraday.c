@@ -38,6 +38,7 @@
 #include "evs_ibars.h"
 #include "evs_intraday.h"
 #include "evs_study.h"
+#include "test_rng.h"
 
 #define T0 1741012200LL /* 2025-03-03T14:30:00Z */
 #define DAY 86400LL
@@ -294,13 +295,10 @@ typedef struct series {
     int n;
 } series;
 
-static unsigned long long rng = 88172645463325252ULL;
+static uint64_t rng = 88172645463325252ULL;
 static double unif(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (double)(rng >> 11) / 9007199254740992.0;
+    return tu_unif(&rng);
 }
 static double noise(void)
 {

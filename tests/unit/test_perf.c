@@ -38,14 +38,12 @@
 #include "evs_rank.h"
 #include "evs_series.h"
 #include "evs_study.h"
+#include "test_rng.h"
 
 static uint64_t rng = 88172645463325252ull;
 static uint64_t xr(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return tu_xorshift(&rng);
 }
 
 /* The reference: strtod on a NUL-terminated copy, with the reader's rules
