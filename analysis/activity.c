@@ -200,21 +200,10 @@ evs_status evs_activity_run(const evs_firm *const *f, const evs_volume *const *v
             cnt[o]++;
         }
     }
-    double am = 0, ass = 0;
-    size_t T = 0;
-    for (size_t o = 0; o < no; o++)
-        if (cnt[o]) {
-            am += sum[o] / (double)cnt[o];
-            T++;
-        }
+    size_t T;
+    double S = evs_cda_sd(sum, cnt, no, &T);
     if (T > 1) {
-        am /= (double)T;
-        for (size_t o = 0; o < no; o++)
-            if (cnt[o]) {
-                double d = sum[o] / (double)cnt[o] - am;
-                ass += d * d;
-            }
-        double S = sqrt(ass / (double)(T - 1)), w = 0;
+        double w = 0;
         for (int o = win.first; o <= win.last; o++) {
             double s = 0;
             for (size_t i = 0; i < n; i++)

@@ -76,6 +76,13 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
  * other pairs contribute 0. The mean is over all N(N-1)/2 pairs. */
 double evs_kp_rbar(const evs_firm *const *f, size_t n);
 
+/* Brown & Warner (1985) crude dependence adjustment's yardstick, shared by
+ * the return (bw-cda) and volume (volume-cda) tests: over the estimation
+ * offsets o with cnt[o] > 0, the daily average x_o = sum[o] / cnt[o];
+ * returns S = sqrt(sum_o (x_o - mean x)^2 / (T - 1)) and sets *T to the
+ * number of such offsets (S is NaN when T < 2). */
+double evs_cda_sd(const double *sum, const size_t *cnt, size_t n, size_t *T);
+
 /* Two-sided p-values from upper tails. */
 double evs_p_normal(double z);
 double evs_p_student(double t, double df);

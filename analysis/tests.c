@@ -137,6 +137,27 @@ double evs_p_normal(double z)
     return 2.0 * gsl_cdf_ugaussian_Q(fabs(z));
 }
 
+double evs_cda_sd(const double *sum, const size_t *cnt, size_t n, size_t *T)
+{
+    double m = 0, ss = 0;
+    size_t k = 0;
+    for (size_t o = 0; o < n; o++)
+        if (cnt[o]) {
+            m += sum[o] / (double)cnt[o];
+            k++;
+        }
+    *T = k;
+    if (k < 2)
+        return NAN;
+    m /= (double)k;
+    for (size_t o = 0; o < n; o++)
+        if (cnt[o]) {
+            double d = sum[o] / (double)cnt[o] - m;
+            ss += d * d;
+        }
+    return sqrt(ss / (double)(k - 1));
+}
+
 double evs_p_student(double t, double df)
 {
     if (isnan(t) || !(df > 0))
@@ -277,21 +298,9 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
     }
     /* Brown & Warner (1985) crude dependence adjustment: S^2 = sum_E (AAR_t - mean)^2 / (L1 - 1)
      * over the estimation days; t = CAAR / (sqrt(L2) S), t(L1 - 1). */
-    double am = 0, ass = 0;
-    size_t aL = 0;
-    for (size_t o = 0; o < noff; o++)
-        if (aar_n[o]) {
-            am += aar_sum[o] / (double)aar_n[o];
-            aL++;
-        }
+    size_t aL;
+    double S = evs_cda_sd(aar_sum, aar_n, noff, &aL);
     if (aL > 1) {
-        am /= (double)aL;
-        for (size_t o = 0; o < noff; o++)
-            if (aar_n[o]) {
-                double x = aar_sum[o] / (double)aar_n[o] - am;
-                ass += x * x;
-            }
-        double S = sqrt(ass / (double)(aL - 1));
         set(&out[EVS_T_BWCDA], N, caar, caar / (sqrt(L2) * S), (double)aL - 1, 1);
     }
     /* Corrado (1989) rank test, window form of Cowan (1992):
@@ -356,7 +365,6 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         if (gT > 0 && gs > 0)
             set(&out[EVS_T_CORRADO_ZIVNEY], N, caar, gw / (sqrt(L2) * sqrt(gs / (double)gT)), NAN, 0);
         if (aL > 1) {
-            double S = sqrt(ass / (double)(aL - 1));
             for (int off = s->win.first; off <= s->win.last; off++) {
                 size_t o = (size_t)(off - min_off);
                 lz += (span_ar[o] / dN) / (S * sqrt(lamb_c[o] / dN));

@@ -38,7 +38,7 @@ static int days_in_month(int y, int m)
     return m == 2 ? 28 + leap : dm[m - 1];
 }
 
-static int digits(const char *s, int n, int *v)
+int evs_digits(const char *s, int n, int *v)
 {
     int x = 0;
     for (int i = 0; i < n; i++) {
@@ -55,7 +55,7 @@ int evs_date_parse(const char *s, size_t len, int *out)
     int y, m, d;
     if (len != 10 || s[4] != '-' || s[7] != '-')
         return -1;
-    if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
+    if (evs_digits(s, 4, &y) || evs_digits(s + 5, 2, &m) || evs_digits(s + 8, 2, &d))
         return -1;
     if (y < EVS_DATE_MIN_YEAR || y > EVS_DATE_MAX_YEAR || m < 1 || m > 12 || d < 1 ||
         d > days_in_month(y, m))

@@ -21,6 +21,10 @@ void evs_civil_from_days(int days, int *y, int *m, int *d);
  * when the text is not a valid calendar date in range. */
 int evs_date_parse(const char *s, size_t len, int *out);
 
+/* Exactly n decimal digits at s into *v (n <= 9); 0 on success, -1 at the
+ * first byte that is not a digit. Shared by the date and instant parsers. */
+int evs_digits(const char *s, int n, int *v);
+
 /* Write "YYYY-MM-DD" and a NUL into out (11 bytes). */
 void evs_date_format(int days, char out[11]);
 

@@ -5,19 +5,6 @@
 
 #include "evs_date.h"
 
-/* n decimal digits at s into *v; 0 on success. */
-static int digits(const char *s, int n, int *v)
-{
-    int x = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        x = x * 10 + (s[i] - '0');
-    }
-    *v = x;
-    return 0;
-}
-
 evs_time_kind evs_time_parse(const char *s, size_t len, int *date, evs_instant *t)
 {
     int d;
@@ -32,11 +19,11 @@ evs_time_kind evs_time_parse(const char *s, size_t len, int *date, evs_instant *
         return EVS_TIME_BAD;
     size_t i = 11;
     int hh, mm, ss = 0;
-    if (len < i + 5 || digits(s + i, 2, &hh) || s[i + 2] != ':' || digits(s + i + 3, 2, &mm))
+    if (len < i + 5 || evs_digits(s + i, 2, &hh) || s[i + 2] != ':' || evs_digits(s + i + 3, 2, &mm))
         return EVS_TIME_BAD;
     i += 5;
     if (i < len && s[i] == ':') {
-        if (len < i + 3 || digits(s + i + 1, 2, &ss))
+        if (len < i + 3 || evs_digits(s + i + 1, 2, &ss))
             return EVS_TIME_BAD;
         i += 3;
     }
@@ -51,9 +38,9 @@ evs_time_kind evs_time_parse(const char *s, size_t len, int *date, evs_instant *
         int oh, om;
         size_t rest = len - i - 1;
         const char *o = s + i + 1;
-        if (rest == 5 && o[2] == ':' && !digits(o, 2, &oh) && !digits(o + 3, 2, &om)) {
-        } else if (rest == 4 && !digits(o, 2, &oh) && !digits(o + 2, 2, &om)) {
-        } else if (rest == 2 && !digits(o, 2, &oh)) {
+        if (rest == 5 && o[2] == ':' && !evs_digits(o, 2, &oh) && !evs_digits(o + 3, 2, &om)) {
+        } else if (rest == 4 && !evs_digits(o, 2, &oh) && !evs_digits(o + 2, 2, &om)) {
+        } else if (rest == 2 && !evs_digits(o, 2, &oh)) {
             om = 0;
         } else {
             return EVS_TIME_BAD;
