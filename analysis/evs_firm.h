@@ -78,6 +78,9 @@ struct evs_design;
 evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const struct evs_design *d, const evs_params *p,
                               int event_date, const unsigned char *skip, evs_err *e);
 void evs_firm_free(evs_firm *f);
+/* Mark the firm-event excluded (ok = 0) with the reason printf'd into
+ * f->reason (cut to its size); the daily and intraday paths share it. */
+void evs_firm_exclude(evs_firm *f, const char *fmt, ...) EVS_PRINTF(2, 3);
 
 /* Span index of offset t, or -1. */
 static inline long evs_firm_span_index(const evs_firm *f, int t)

@@ -36,8 +36,7 @@ void evs_firm_free(evs_firm *f)
     f->car = f->var_car = f->scar = f->csar = f->bhar = f->rank_est = f->rank_span = f->rank_sar = NULL;
 }
 
-static void exclude(evs_firm *f, const char *fmt, ...) EVS_PRINTF(2, 3);
-static void exclude(evs_firm *f, const char *fmt, ...)
+void evs_firm_exclude(evs_firm *f, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -80,12 +79,12 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     f->span_last = s2;
     for (size_t w = 0; w < p->nwindows; w++)
         if (p->windows[w].first <= p->estimation.last && p->windows[w].last >= p->estimation.first) {
-            exclude(f, "estimation window %s overlaps event window %s", evs_window_format(p->estimation, w1),
-                    evs_window_format(p->windows[w], w2));
+            evs_firm_exclude(f, "estimation window %s overlaps event window %s", evs_window_format(p->estimation, w1),
+                             evs_window_format(p->windows[w], w2));
             return EVS_OK;
         }
     if (a->n == 0) {
-        exclude(f, "no common dates with the market");
+        evs_firm_exclude(f, "no common dates with the market");
         return EVS_OK;
     }
     long k0 = evs_aligned_day0(a, event_date);
@@ -93,7 +92,7 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     if (k0 < 0) {
         evs_date_format(event_date, d1);
         evs_date_format(a->date[a->n - 1], d2);
-        exclude(f, "event date %s is beyond the data (last common date %s)", d1, d2);
+        evs_firm_exclude(f, "event date %s is beyond the data (last common date %s)", d1, d2);
         return EVS_OK;
     }
     f->day0_date = a->date[k0];
@@ -101,14 +100,15 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
         evs_window sp = {.first = s1, .last = s2};
         evs_window_format(sp, w1);
         evs_date_format(k0 + s1 < 0 ? a->date[0] : a->date[a->n - 1], d2);
-        exclude(f, "event span %s does not fit in the data (%s return %s)", w1, k0 + s1 < 0 ? "first" : "last", d2);
+        evs_firm_exclude(f, "event span %s does not fit in the data (%s return %s)", w1,
+                         k0 + s1 < 0 ? "first" : "last", d2);
         return EVS_OK;
     }
     long e1 = k0 + p->estimation.first, e2 = k0 + p->estimation.last;
     if (e2 < 0 || (e1 < 0 && e2 < 0)) {
         evs_date_format(a->date[0], d2);
-        exclude(f, "estimation window %s does not fit in the data (first return %s)",
-                evs_window_format(p->estimation, w1), d2);
+        evs_firm_exclude(f, "estimation window %s does not fit in the data (first return %s)",
+                         evs_window_format(p->estimation, w1), d2);
         return EVS_OK;
     }
     /* Estimation hygiene (DESIGN.md): days inside other events' windows (skip) are
@@ -162,8 +162,8 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     for (long t = k0 + s1; t <= k0 + s2; t++)
         if (!isfinite(dz->y[t]) || !evs_model_can_predict(&f->fit, dz->x + (size_t)t * dz->k)) {
             evs_date_format(a->date[t], d2);
-            exclude(f, "%s has no %s on event-window day %s", f->symbol ? f->symbol : "security",
-                    isfinite(dz->y[t]) ? "market lead or lag" : "factor row", d2);
+            evs_firm_exclude(f, "%s has no %s on event-window day %s", f->symbol ? f->symbol : "security",
+                             isfinite(dz->y[t]) ? "market lead or lag" : "factor row", d2);
             evs_free(tmp);
             return EVS_OK;
         }

@@ -313,16 +313,6 @@ evs_status evs_intraday_load(evs_run *r, evs_err *e)
     return EVS_OK;
 }
 
-static void exclude(evs_firm *f, const char *fmt, ...) EVS_PRINTF(2, 3);
-static void exclude(evs_firm *f, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    f->ok = 0;
-    vsnprintf(f->reason, sizeof f->reason, fmt, ap);
-    va_end(ap);
-}
-
 /* The note of a firm-event: returns inside its event span that cross missing bars or a session gap. */
 static void span_note(const evs_event_def *ev, const evs_firm *f, const evs_ialigned *ia, long k0, char *note)
 {
@@ -368,7 +358,7 @@ evs_status evs_intraday_firm(evs_run *r, size_t kev, size_t ifirm, evs_err *e)
     f->fit.kind = p->model;
     f->fit.L1 = 0;
     if (!f->market && p->model != EVS_MODEL_CONSTANT_MEAN) {
-        exclude(f, "no market for model %s", evs_model_name(p->model));
+        evs_firm_exclude(f, "no market for model %s", evs_model_name(p->model));
         return EVS_OK;
     }
     const evs_ifile *sf = find_file(r->intraday, f->symbol, p->interval);
@@ -392,19 +382,19 @@ evs_status evs_intraday_firm(evs_run *r, size_t kev, size_t ifirm, evs_err *e)
     evs_instant_format(ev->instant, ti);
     long k0 = ia.a.n ? evs_ialigned_day0(&ia, ev->instant, p->interval) : -1;
     if (ia.a.n == 0) {
-        exclude(f, "no common %s bars with the market", evs_interval_name(p->interval));
+        evs_firm_exclude(f, "no common %s bars with the market", evs_interval_name(p->interval));
     } else if (k0 < 0) {
         evs_instant_format(ia.t[ia.a.n - 1], tb);
-        exclude(f, "event instant %s is beyond the data (last common bar %s)", ti, tb);
+        evs_firm_exclude(f, "event instant %s is beyond the data (last common bar %s)", ti, tb);
     } else if (k0 + s1 < 0 || k0 + s2 >= (long)ia.a.n) {
         evs_window sp = {s1, s2, 'b', s1, s2};
         evs_instant_format(k0 + s1 < 0 ? ia.t[0] : ia.t[ia.a.n - 1], tb);
-        exclude(f, "event span %s does not fit in the data (%s common bar %s)", evs_window_format(sp, ws),
-                k0 + s1 < 0 ? "first" : "last", tb);
+        evs_firm_exclude(f, "event span %s does not fit in the data (%s common bar %s)", evs_window_format(sp, ws),
+                         k0 + s1 < 0 ? "first" : "last", tb);
     } else if (k0 + p->estimation.last < 0) {
         evs_instant_format(ia.t[0], tb);
-        exclude(f, "estimation window %s does not fit in the data (first common bar %s)",
-                evs_window_format(p->estimation, ws), tb);
+        evs_firm_exclude(f, "estimation window %s does not fit in the data (first common bar %s)",
+                         evs_window_format(p->estimation, ws), tb);
     } else {
         st = evs_firm_compute(f, &ia.a, p, ia.a.date[k0], e);
         if (st == EVS_OK && f->ok) {
