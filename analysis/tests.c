@@ -482,6 +482,28 @@ static int pair_corr(const evs_firm *a, const evs_firm *b, double *r)
     /* two passes over the merged dates: means, then moments */
     double sa = 0, sb = 0;
     size_t n = 0, i = 0, j = 0;
+    if (a->n_est == b->n_est && memcmp(a->est_date, b->est_date, a->n_est * sizeof *a->est_date) == 0) {
+        /* the same dates (the usual case for firms of one event): the same
+         * sums in the same order as the merge below, without its branches */
+        n = a->n_est;
+        if (n < 3)
+            return -1;
+        for (i = 0; i < n; i++) {
+            sa += a->est_ar[i];
+            sb += b->est_ar[i];
+        }
+        double ma = sa / (double)n, mb = sb / (double)n, sab = 0, saa = 0, sbb = 0;
+        for (i = 0; i < n; i++) {
+            double x = a->est_ar[i] - ma, y = b->est_ar[i] - mb;
+            sab += x * y;
+            saa += x * x;
+            sbb += y * y;
+        }
+        if (!(saa > 0 && sbb > 0))
+            return -1;
+        *r = sab / sqrt(saa * sbb);
+        return 0;
+    }
     while (i < a->n_est && j < b->n_est) {
         if (a->est_date[i] < b->est_date[j])
             i++;
