@@ -179,11 +179,13 @@ VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-k
 # The cases run a wrapper that execs valgrind on a copy of the program, both in
 # a fresh world-readable directory: case 315 runs the program as the user
 # nobody, who may not reach the build directory (a clone in a 0700 temporary
-# directory, as CI's may be); tools/ beside it holds genpanel for the cases.
+# directory, as CI's may be); tools/ beside it holds genpanel for the cases,
+# plots/ the chart scripts (the program looks for them beside itself).
 check-valgrind: all $(TEST_BIN) $(BUILDDIR)/tools/genpanel
 	@vd=$$(mktemp -d /tmp/evs-valgrind.XXXXXX) && chmod 755 "$$vd" && cp $(BIN) "$$vd/evstudy.bin" && \
 	  printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(VALGRIND)' "$$vd/evstudy.bin" >"$$vd/evstudy" && \
-	  chmod 755 "$$vd/evstudy" && ln -s '$(CURDIR)/$(BUILDDIR)/tools' "$$vd/tools" || exit 4; \
+	  chmod 755 "$$vd/evstudy" && ln -s '$(CURDIR)/$(BUILDDIR)/tools' "$$vd/tools" && \
+	  ln -s '$(CURDIR)/plots' "$$vd/plots" || exit 4; \
 	fail=0; for t in $(TEST_BIN); do echo "== valgrind $$t"; \
 	  EVS_TEST_ROOT=$(CURDIR) EVS_VALGRIND=1 $(VALGRIND) $$t || fail=1; done; \
 	  tests/run-cases.sh "$$vd/evstudy" || fail=1; rm -rf "$$vd"; exit $$fail

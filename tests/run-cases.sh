@@ -11,6 +11,8 @@
 #   stdout   lines that must each appear in stdout
 #   check    optional bash script run afterwards in $WORK; must exit 0
 # Prints one line per case and closes with "cases: N passed, M failed".
+# CASES_ONLY, when set, is an extended regular expression: only the cases
+# whose folder name matches it run (e.g. CASES_ONLY='^(154|315)-').
 set -u
 EVSTUDY=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +22,7 @@ for CASE in "$ROOT"/tests/cases/*/; do
   CASE=${CASE%/}
   name=$(basename "$CASE")
   [ -f "$CASE/cmd" ] || continue
+  [ -n "${CASES_ONLY:-}" ] && ! grep -qE -- "$CASES_ONLY" <<<"$name" && continue
   WORK=$(mktemp -d)
   OUT=$WORK/out
   export CASE WORK OUT
