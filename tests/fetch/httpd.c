@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CONN 512
+#define MAX_CONN 512 /* connections served at once (not in all: a test may make thousands) */
 #define MAX_LOG 4096
 
 struct httpd {
@@ -31,8 +31,8 @@ struct httpd {
     pthread_t listener;
     pthread_mutex_t mu;
     volatile int stop;
-    pthread_t conns[MAX_CONN];
-    size_t nconns;
+    pthread_cond_t idle; /* signalled when a connection ends */
+    size_t active;       /* connections being served (detached threads) */
     char *log[MAX_LOG];
     size_t nlog;
     char last_ua[256];
@@ -95,9 +95,8 @@ static void wait_client(httpd *h, int fd, int max_ms)
     }
 }
 
-static void *serve(void *arg)
+static void serve_conn(conn *c)
 {
-    conn *c = arg;
     httpd *h = c->h;
     int fd = c->fd;
     free(c);
@@ -145,7 +144,7 @@ static void *serve(void *arg)
         send_head(fd, 404, "text/plain", (long long)strlen(b), NULL);
         send_all(fd, b, strlen(b));
         close(fd);
-        return NULL;
+        return;
     }
     size_t len = r->body ? (r->len ? r->len : strlen(r->body)) : 0;
     switch (r->action) {
@@ -193,6 +192,19 @@ static void *serve(void *arg)
     }
     }
     close(fd);
+    return;
+}
+
+/* One connection's thread: serve it, then count it as ended. */
+static void *serve(void *arg)
+{
+    conn *c = arg;
+    httpd *h = c->h;
+    serve_conn(c);
+    pthread_mutex_lock(&h->mu);
+    h->active--;
+    pthread_cond_signal(&h->idle);
+    pthread_mutex_unlock(&h->mu);
     return NULL;
 }
 
@@ -208,7 +220,9 @@ static void *listen_loop(void *arg)
             continue;
         conn *c = malloc(sizeof *c);
         pthread_mutex_lock(&h->mu);
-        int room = h->nconns < MAX_CONN;
+        int room = h->active < MAX_CONN;
+        if (c && room)
+            h->active++;
         pthread_mutex_unlock(&h->mu);
         if (!c || !room) {
             free(c);
@@ -218,14 +232,20 @@ static void *listen_loop(void *arg)
         c->h = h;
         c->fd = cfd;
         pthread_t t;
-        if (pthread_create(&t, NULL, serve, c) != 0) {
+        pthread_attr_t at;
+        int ok = 0;
+        if (pthread_attr_init(&at) == 0) {
+            ok = pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0 &&
+                 pthread_create(&t, &at, serve, c) == 0;
+            pthread_attr_destroy(&at);
+        }
+        if (!ok) {
+            pthread_mutex_lock(&h->mu);
+            h->active--;
+            pthread_mutex_unlock(&h->mu);
             free(c);
             close(cfd);
-            continue;
         }
-        pthread_mutex_lock(&h->mu);
-        h->conns[h->nconns++] = t;
-        pthread_mutex_unlock(&h->mu);
     }
     return NULL;
 }
@@ -240,6 +260,7 @@ httpd *httpd_start(httpd_rule *rules, size_t n)
     for (size_t i = 0; i < n; i++)
         rules[i].used = 0;
     pthread_mutex_init(&h->mu, NULL);
+    pthread_cond_init(&h->idle, NULL);
     h->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in a;
     memset(&a, 0, sizeof a);
@@ -304,11 +325,14 @@ void httpd_stop(httpd *h)
         return;
     h->stop = 1;
     pthread_join(h->listener, NULL);
-    for (size_t i = 0; i < h->nconns; i++)
-        pthread_join(h->conns[i], NULL);
+    pthread_mutex_lock(&h->mu); /* every connection's thread sees stop and ends */
+    while (h->active > 0)
+        pthread_cond_wait(&h->idle, &h->mu);
+    pthread_mutex_unlock(&h->mu);
     close(h->fd);
     for (size_t i = 0; i < h->nlog; i++)
         free(h->log[i]);
+    pthread_cond_destroy(&h->idle);
     pthread_mutex_destroy(&h->mu);
     free(h);
 }

@@ -85,7 +85,10 @@ static evs_status fetch_range(fx *f, const char *sym, int from, int to, int full
     evs_fetch_item it = {sym, "yahoo", NULL, from, to};
     evs_fetch_result r;
     evs_err e;
-    return evs_fetch_run(&it, 1, &o, &r, &e);
+    evs_status st = evs_fetch_run(&it, 1, &o, &r, &e);
+    if (st != EVS_OK && !custom)
+        print_message("fetch %s: status %d: %s\n", sym, st, e.msg);
+    return st;
 }
 
 static void die_at_commit(void *ud, const evs_fetch_progress *p)
