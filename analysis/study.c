@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,26 +184,68 @@ static evs_status check_symbol(ctx *c, const char *file, int line, const char *s
     return EVS_OK;
 }
 
-static evs_status add_symbol(ctx *c, const char *file, int line, char ***list, size_t *n, size_t *cap,
-                             const char *sym, size_t len)
+/* A list of symbols being read, with an open-addressing hash index of it
+ * (linear probing; slot = list index + 1, 0 = empty; at most half full) so
+ * that a repeat is found in O(1) per symbol rather than by comparing every
+ * pair, which a @FILE of tens of thousands of symbols would make slow. */
+typedef struct symlist {
+    char **l;
+    size_t n, cap;
+    size_t *slot, nslot; /* nslot: a power of two, or 0 before the first symbol */
+} symlist;
+
+/* FNV-1a (Fowler, Noll and Vo), 64-bit */
+static size_t sym_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)h;
+}
+
+/* the slot that holds sym, or the empty slot where it would go */
+static size_t sym_find(const symlist *sl, const char *sym)
+{
+    size_t m = sl->nslot - 1, k = sym_hash(sym) & m;
+    while (sl->slot[k] && strcmp(sl->l[sl->slot[k] - 1], sym) != 0)
+        k = (k + 1) & m;
+    return k;
+}
+
+/* room for one more symbol in the index: -1 when out of memory */
+static int sym_reserve(symlist *sl)
+{
+    if (2 * (sl->n + 1) <= sl->nslot)
+        return 0;
+    size_t ns = sl->nslot ? 2 * sl->nslot : 64;
+    size_t *t = evs_calloc(ns, sizeof *t);
+    if (!t)
+        return -1;
+    evs_free(sl->slot);
+    sl->slot = t;
+    sl->nslot = ns;
+    for (size_t i = 0; i < sl->n; i++)
+        sl->slot[sym_find(sl, sl->l[i])] = i + 1;
+    return 0;
+}
+
+static evs_status add_symbol(ctx *c, const char *file, int line, symlist *sl, const char *sym, size_t len)
 {
     char *d = evs_strndup(sym, len);
     if (!d)
         return evs_nomem(c->e);
     evs_status st = check_symbol(c, file, line, d);
-    if (st == EVS_OK)
-        for (size_t i = 0; i < *n; i++)
-            if (strcmp((*list)[i], d) == 0) {
-                st = evs_errf(c->e, EVS_ERR_USAGE, "%s:%d: security listed twice (%s)", file, line, d);
-                break;
-            }
-    if (st == EVS_OK && evs_grow((void **)list, cap, *n + 1, sizeof **list))
+    if (st == EVS_OK && (sym_reserve(sl) != 0 || evs_grow((void **)&sl->l, &sl->cap, sl->n + 1, sizeof *sl->l)))
         st = evs_nomem(c->e);
+    size_t k = 0;
+    if (st == EVS_OK && sl->slot[k = sym_find(sl, d)])
+        st = evs_errf(c->e, EVS_ERR_USAGE, "%s:%d: security listed twice (%s)", file, line, d);
     if (st != EVS_OK) {
         evs_free(d);
         return st;
     }
-    (*list)[(*n)++] = d;
+    sl->l[sl->n++] = d;
+    sl->slot[k] = sl->n;
     return EVS_OK;
 }
 
@@ -216,8 +259,7 @@ static void free_symbols(char **l, size_t n)
 /* "NVDA AMD ..." or "@FILE" (one symbol a line, # comments). */
 static evs_status set_securities(ctx *c, const evs_ini_entry *en, char ***out, size_t *nout)
 {
-    char **l = NULL;
-    size_t n = 0, cap = 0;
+    symlist sl = {0};
     evs_status st = EVS_OK;
     const char *v = en->value;
     if (v[0] == '@') {
@@ -243,11 +285,11 @@ static evs_status set_securities(ctx *c, const evs_ini_entry *en, char ***out, s
             while (b > a && isspace((unsigned char)b[-1]))
                 b--;
             if (a < b && *a != '#')
-                st = add_symbol(c, fp, line, &l, &n, &cap, a, (size_t)(b - a));
+                st = add_symbol(c, fp, line, &sl, a, (size_t)(b - a));
             p = eol ? eol + 1 : end;
         }
         evs_free(buf);
-        if (st == EVS_OK && n == 0)
+        if (st == EVS_OK && sl.n == 0)
             st = evs_errf(c->e, EVS_ERR_USAGE, "%s: no securities in the file", fp);
         evs_free(fp);
     } else {
@@ -259,19 +301,20 @@ static evs_status set_securities(ctx *c, const evs_ini_entry *en, char ***out, s
             const char *q = p;
             while (*q && !isspace((unsigned char)*q) && *q != ',')
                 q++;
-            st = add_symbol(c, c->path, en->line, &l, &n, &cap, p, (size_t)(q - p));
+            st = add_symbol(c, c->path, en->line, &sl, p, (size_t)(q - p));
             p = q;
         }
-        if (st == EVS_OK && n == 0)
+        if (st == EVS_OK && sl.n == 0)
             st = bad(c, en->line, "no securities listed (%s)", v);
     }
+    evs_free(sl.slot);
     if (st != EVS_OK) {
-        free_symbols(l, n);
+        free_symbols(sl.l, sl.n);
         return st;
     }
     free_symbols(*out, *nout);
-    *out = l;
-    *nout = n;
+    *out = sl.l;
+    *nout = sl.n;
     return EVS_OK;
 }
 

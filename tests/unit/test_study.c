@@ -43,7 +43,7 @@ static int teardown(void **state)
 {
     (void)state;
     char p[256];
-    static const char *files[] = {"study.ini", "list.txt", "bad.txt"};
+    static const char *files[] = {"study.ini", "list.txt", "bad.txt", "big.txt"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         snprintf(p, sizeof p, "%s/%s", tmpdir, files[i]);
         remove(p);
@@ -317,6 +317,42 @@ static void test_securities_file(void **state)
     assert_int_not_equal(st, EVS_OK);
     assert_non_null(strstr(e.msg, where));
     assert_non_null(strstr(e.msg, "(NVDA)"));
+    assert_non_null(strstr(e.msg, "listed twice"));
+    /* 60,000 symbols (through the index's growth from 64 slots), then a
+     * repeat of the 30,000th on line 60,001 and a bad symbol after it: the
+     * repeat is reported, with its line; symbols differ by case */
+    {
+        enum { NS = 60000 };
+        size_t cap = (size_t)NS * 8 + 64, k = 0;
+        char *t = malloc(cap);
+        assert_non_null(t);
+        for (int i = 0; i < NS; i++)
+            k += (size_t)snprintf(t + k, cap - k, "%c%05d\n", i % 2 ? 'S' : 's', i / 2);
+        put("big.txt", t);
+        st = load(BASE_STUDY "[event e1]\ntime = 2025-01-27\nsecurities = @big.txt\n", &s, &e);
+        if (st != EVS_OK)
+            print_error("%s\n", e.msg);
+        assert_int_equal(st, EVS_OK);
+        assert_int_equal((int)s.events[0].nsymbols, NS);
+        assert_string_equal(s.events[0].symbols[NS - 1], "S29999");
+        evs_study_free(&s);
+        k += (size_t)snprintf(t + k, cap - k, "s15000\na/b\n");
+        put("big.txt", t);
+        st = load(BASE_STUDY "[event e1]\ntime = 2025-01-27\nsecurities = @big.txt\n", &s, &e);
+        snprintf(where, sizeof where, "%s/big.txt:%d: security listed twice (s15000)", tmpdir, NS + 1);
+        if (st == EVS_OK || !strstr(e.msg, where))
+            print_error("status %d: %s\n", st, e.msg);
+        assert_int_equal(st, EVS_ERR_USAGE);
+        assert_non_null(strstr(e.msg, where));
+        free(t);
+    }
+    /* inline lists too: the line of the setting */
+    st = load(BASE_STUDY "[event e1]\ntime = 2025-01-27\nsecurities = NVDA, AMD nvda AMD\n", &s, &e);
+    snprintf(where, sizeof where, "%s:9: security listed twice (AMD)", study_path);
+    if (st == EVS_OK || !strstr(e.msg, where))
+        print_error("status %d: %s\n", st, e.msg);
+    assert_int_equal(st, EVS_ERR_USAGE);
+    assert_non_null(strstr(e.msg, where));
     /* a missing list: the study file and the line of the setting */
     st = load(BASE_STUDY "[event e1]\ntime = 2025-01-27\nsecurities = @missing.txt\n", &s, &e);
     snprintf(where, sizeof where, "%s:9:", study_path);
