@@ -3,11 +3,14 @@
  *
  * Subcommands are a table of {name, function, summary}; `evstudy help CMD`
  * is `evstudy CMD --help`. Adding a command is one line here and one file.
+ * A GSL failure does not abort the program: it is recorded (evs_gslerr.h)
+ * and reported as a warning once the command has finished.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "evs_gslerr.h"
 
 static const struct {
     const char *name;
@@ -35,8 +38,22 @@ static void usage(FILE *fp)
                 "Exit codes: 0 success, 1 data or analysis error, 2 usage error, 3 network error, 4 I/O error.\n");
 }
 
+/* Run a command, then say whether GSL failed during it. */
+static int run_command(evs_cmd_fn fn, int argc, char **argv)
+{
+    int rc = fn(argc, argv);
+    char first[300];
+    unsigned long n = evs_gslerr_count(first, sizeof first);
+    if (n)
+        cli_warn("the GSL numerical library reported %lu error%s, the first: %s; each statistic it was computing "
+                 "is left empty in the result files",
+                 n, n == 1 ? "" : "s", first);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    evs_gslerr_install();
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -59,14 +76,14 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < NCOMMANDS; i++)
             if (strcmp(commands[i].name, cmd) == 0) {
                 char *hargv[] = {argv[2], "--help", NULL};
-                return commands[i].fn(2, hargv);
+                return run_command(commands[i].fn, 2, hargv);
             }
         cli_error("unknown command '%s' (see 'evstudy --help')", cmd);
         return 2;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(commands[i].name, cmd) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+            return run_command(commands[i].fn, argc - 1, argv + 1);
     cli_error("unknown command '%s' (see 'evstudy --help')", cmd);
     return 2;
 }

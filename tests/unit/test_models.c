@@ -19,12 +19,16 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #include "evs_date.h"
 #include "evs_design.h"
 #include "evs_factors.h"
 #include "evs_fetch.h"
 #include "evs_firm.h"
+#include "evs_gslerr.h"
 #include "evs_model.h"
 #include "evs_study.h"
 
@@ -554,6 +558,31 @@ static void test_fetch_plan_has_sector(void **state)
     rmdir(dir);
 }
 
+/* evs_gslerr: a failing GSL function returns its error value instead of
+ * aborting the process, and the errors are counted, the first one named.
+ * (A gamma distribution with shape -1 is outside GSL's domain: GSL's own
+ * handler would abort here.) */
+static void test_gsl_errors_recorded(void **state)
+{
+    (void)state;
+    char first[300];
+    assert_int_equal(evs_gslerr_count(first, sizeof first), 0);
+    assert_string_equal(first, "");
+    evs_gslerr_install();
+    assert_true(isnan(gsl_cdf_gamma_Q(1.0, -1.0, 1.0)));
+    unsigned long n = evs_gslerr_count(first, sizeof first);
+    assert_true(n >= 1);
+    assert_non_null(strstr(first, "domain error"));
+    assert_non_null(strstr(first, "gsl_errno 1)")); /* GSL_EDOM */
+    gsl_sf_result r;
+    assert_int_equal(gsl_sf_gamma_e(-1.0, &r), GSL_EDOM);
+    assert_int_equal(evs_gslerr_count(NULL, 0), n + 1);
+    char again[300];
+    evs_gslerr_count(again, sizeof again);
+    assert_string_equal(again, first); /* the first error is kept */
+    gsl_set_error_handler(NULL);      /* GSL's abort again for the other tests */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_design_factor_compounding),
         cmocka_unit_test(test_exclude_events_extends_window),
         cmocka_unit_test(test_fetch_plan_has_sector),
+        cmocka_unit_test(test_gsl_errors_recorded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
