@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "evs_date.h"
 #include "evs_mem.h"
 
 static double ret(double p1, double p0, evs_returns_kind kind)
@@ -96,13 +97,6 @@ void evs_aligned_free(evs_aligned *a)
 
 long evs_aligned_day0(const evs_aligned *a, int d)
 {
-    size_t lo = 0, hi = a->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a->date[mid] < d)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = evs_date_lower(a->date, a->n, d);
     return lo < a->n ? (long)lo : -1;
 }

@@ -13,19 +13,6 @@ static int weekend(int d)
     return w == 0 || w == 6;
 }
 
-static size_t first_on_or_after(const int *dates, size_t n, int d)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (dates[mid] < d)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 void evs_day0_find(const evs_exchange *x, const evs_tz *tz, const int *dates, size_t n, int has_instant,
                    evs_instant t, int date, evs_day0 *out)
 {
@@ -38,7 +25,7 @@ void evs_day0_find(const evs_exchange *x, const evs_tz *tz, const int *dates, si
     if (has_instant) {
         evs_instant_format(t, when);
         /* a session's close is never more than a day after its UTC date */
-        k = first_on_or_after(dates, n, evs_instant_date(t) - 1);
+        k = evs_date_lower(dates, n, evs_instant_date(t) - 1);
         for (; k < n; k++) {
             evs_session_utc(x, tz, dates[k], &o, &c);
             if (c > t)
@@ -55,7 +42,7 @@ void evs_day0_find(const evs_exchange *x, const evs_tz *tz, const int *dates, si
     } else {
         snprintf(when, sizeof when, "date ");
         evs_date_format(date, when + 5);
-        k = first_on_or_after(dates, n, date);
+        k = evs_date_lower(dates, n, date);
         for (natural = date; weekend(natural); natural++)
             ;
     }

@@ -973,14 +973,8 @@ static evs_status find_gaps(evs_run *r, const job *jb, size_t total, int jobs, c
         const evs_series *ss = &r->data[d].s;
         for (size_t i = 0; i < gm->ngap && i < GAP_LIST && len < sizeof list - 80; i++) {
             char gd[11], nx[11];
-            size_t lo = 0, hi = ss->n; /* the security's next date: the return that spans the gap */
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (ss->date[mid] <= gm->day[i])
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
+            /* the security's next date: the return that spans the gap */
+            size_t lo = evs_date_lower(ss->date, ss->n, gm->day[i] + 1);
             evs_date_format(gm->day[i], gd);
             evs_date_format(ss->date[lo], nx);
             len += (size_t)snprintf(list + len, sizeof list - len, "%s%s (%s has it; the return of %s spans it)",

@@ -88,3 +88,16 @@ int evs_weekday(int days)
     int w = (days + 4) % 7;
     return w < 0 ? w + 7 : w;
 }
+
+size_t evs_date_lower(const int *dates, size_t n, int d)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (dates[mid] < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

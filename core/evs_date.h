@@ -25,6 +25,10 @@ int evs_date_parse(const char *s, size_t len, int *out);
  * first byte that is not a digit. Shared by the date and instant parsers. */
 int evs_digits(const char *s, int n, int *v);
 
+/* The first index i of the ascending dates[0..n-1] with dates[i] >= d (n
+ * when there is none): a binary search, shared by every sorted date column. */
+size_t evs_date_lower(const int *dates, size_t n, int d);
+
 /* Write "YYYY-MM-DD" and a NUL into out (11 bytes). */
 void evs_date_format(int days, char out[11]);
 

@@ -256,14 +256,7 @@ long evs_factors_col(const evs_factors *f, const char *name)
 
 long evs_factors_find(const evs_factors *f, int d)
 {
-    size_t lo = 0, hi = f->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (f->date[mid] < d)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = evs_date_lower(f->date, f->n, d);
     return lo < f->n && f->date[lo] == d ? (long)lo : -1;
 }
 

@@ -470,15 +470,7 @@ evs_status evs_series_write(const char *path, const evs_series *s, evs_err *e)
 
 size_t evs_series_lower(const evs_series *s, int d)
 {
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->date[mid] < d)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return evs_date_lower(s->date, s->n, d);
 }
 
 long evs_series_find(const evs_series *s, int d)

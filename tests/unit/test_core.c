@@ -87,6 +87,21 @@ static void test_dates_walk(void **state)
     assert_int_equal(evs_weekday(evs_days_from_civil(2025, 1, 27)), 1); /* a Monday */
 }
 
+/* evs_date_lower against a linear scan: empty, repeated and missing dates,
+ * every probe from before the first to after the last. */
+static void test_date_lower(void **state)
+{
+    (void)state;
+    static const int d[] = {3, 5, 5, 5, 9, 10, 20};
+    for (size_t n = 0; n <= sizeof d / sizeof *d; n++)
+        for (int x = 0; x <= 22; x++) {
+            size_t want = 0;
+            while (want < n && d[want] < x)
+                want++;
+            assert_int_equal(evs_date_lower(d, n, x), want);
+        }
+}
+
 static void test_dates_invalid(void **state)
 {
     (void)state;
@@ -803,6 +818,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dates_walk),   cmocka_unit_test(test_dates_invalid),
+        cmocka_unit_test(test_date_lower),
         cmocka_unit_test(test_fmt),
         cmocka_unit_test(test_fmt_matches_printf),
         cmocka_unit_test(test_csv_fields),
