@@ -456,17 +456,9 @@ void evs_intraday_json_data(FILE *fp, const evs_run *r, size_t *written)
             json_instant(fp, f->b.t[f->b.n - 1]);
         else
             fputs("null", fp);
-        fprintf(fp, ", \"rows\": %zu, \"price_column\": \"%s\", \"provenance\": {", f->b.n,
+        fprintf(fp, ", \"rows\": %zu, \"price_column\": \"%s\", \"provenance\": ", f->b.n,
                 f->b.uses_adj ? "adj_close" : "close");
-        size_t shown = 0;
-        for (size_t j = 0; j < f->meta.n; j++)
-            for (size_t q = 0; q < f->meta.sections[j].n; q++) {
-                const evs_ini_entry *en = &f->meta.sections[j].entries[q];
-                fputs(shown++ ? ", " : "", fp);
-                evs_json_str(fp, en->key);
-                fputs(": ", fp);
-                evs_json_str(fp, en->value);
-            }
-        fputs("}}", fp);
+        evs_json_ini(fp, &f->meta);
+        fputs("}", fp);
     }
 }

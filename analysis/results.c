@@ -408,18 +408,10 @@ static void write_run(FILE *fp, const evs_run *r, const char *version)
         evs_json_date(fp, d->s.n ? d->s.date[0] : EVS_NO_DATE);
         fputs(", \"last\": ", fp);
         evs_json_date(fp, d->s.n ? d->s.date[d->s.n - 1] : EVS_NO_DATE);
-        fprintf(fp, ", \"rows\": %zu, \"price_column\": \"%s\", \"provenance\": {", d->s.n,
+        fprintf(fp, ", \"rows\": %zu, \"price_column\": \"%s\", \"provenance\": ", d->s.n,
                 d->s.uses_adj ? "adj_close" : "close");
-        size_t shown = 0;
-        for (size_t j = 0; j < d->meta.n; j++)
-            for (size_t q = 0; q < d->meta.sections[j].n; q++) {
-                const evs_ini_entry *en = &d->meta.sections[j].entries[q];
-                fputs(shown++ ? ", " : "", fp);
-                evs_json_str(fp, en->key);
-                fputs(": ", fp);
-                evs_json_str(fp, en->value);
-            }
-        fputs("}}", fp);
+        evs_json_ini(fp, &d->meta);
+        fputs("}", fp);
     }
     size_t written = r->ndata;
     evs_intraday_json_data(fp, r, &written);

@@ -5,6 +5,7 @@
 
 #include "evs_date.h"
 #include "evs_fmt.h"
+#include "evs_ini.h"
 
 void evs_json_str(FILE *fp, const char *s)
 {
@@ -45,4 +46,19 @@ void evs_json_date(FILE *fp, int days)
     char b[11];
     evs_date_format(days, b);
     fprintf(fp, "\"%s\"", b);
+}
+
+void evs_json_ini(FILE *fp, const evs_ini *ini)
+{
+    size_t shown = 0;
+    fputc('{', fp);
+    for (size_t j = 0; j < ini->n; j++)
+        for (size_t q = 0; q < ini->sections[j].n; q++) {
+            const evs_ini_entry *en = &ini->sections[j].entries[q];
+            fputs(shown++ ? ", " : "", fp);
+            evs_json_str(fp, en->key);
+            fputs(": ", fp);
+            evs_json_str(fp, en->value);
+        }
+    fputc('}', fp);
 }
