@@ -95,15 +95,22 @@ static double rank_big(const double *v, size_t n, double *out, evs_ranked *tmp, 
 
 /* Ranks through one sort of 64-bit words (Knuth, TAOCP vol. 3, 5.2.5, LSD
  * radix sort): each word is the value's order-preserving key with its lowest
- * `ib` bits replaced by the value's index (n <= 2^ib). Sorting the words by
- * their bits from byte ib/8 up orders the values by their keys truncated to
- * the top 64 - ib bits; values that share a truncated key (true ties, or
- * values a few units in the last place apart) form runs that are then put in
- * order by their full values with an insertion sort. One array of 8-byte
- * words and one histogram pass make it O(n) with no data-dependent branches:
- * for the ~260 values of a firm-event about four times faster than the
- * quicksort on (value, index) pairs it replaced (measured through make bench's
- * analysis phase and a throwaway timing loop over 261-value samples).
+ * `ib` bits replaced by the value's index (n <= 2^ib).
+ *
+ * The sort runs in two stages so that the usual case costs three passes, not
+ * seven. First the words are sorted by their top three bytes (sign, exponent
+ * and the top 12 bits of the mantissa): for the ~260 abnormal returns of a
+ * firm-event, spread over several binades, this leaves runs of one or two
+ * words. Then each run of equal top bytes is put in order by the full values:
+ * a short run by insertion, a long one (values within 2^-12 of each other in
+ * relative terms: a degenerate sample) by the remaining bytes' LSD passes,
+ * which sort it by the truncated key, and an insertion sort of each group of
+ * one truncated key by full value (true ties, or values a few units in the
+ * last place apart). Either way the result is the order of the values, with
+ * ties adjacent; the worst case stays O(n) passes plus the ties' insertion.
+ * Measured on make bench's analysis phase: about 2.5 times faster than
+ * sorting by every byte (the previous version), itself four times faster
+ * than the quicksort on (value, index) pairs it replaced.
  *
  * Scratch: the words live in tmp (16 bytes an item: two arrays of 8), so out
  * is written only at the end. */
@@ -120,6 +127,56 @@ static void insertion_u64(uint64_t *a, size_t n)
     }
 }
 
+/* Insertion sort of words w[0..n-1] by the full values they index. */
+static void insertion_by_value(uint64_t *w, size_t n, const double *v, uint64_t lowmask)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = w[i];
+        double xv = v[x & lowmask];
+        size_t j = i;
+        while (j > 0 && v[w[j - 1] & lowmask] > xv) {
+            w[j] = w[j - 1];
+            j--;
+        }
+        w[j] = x;
+    }
+}
+
+/* Stable LSD passes over bytes b0..b1 of w[0..n-1] (scratch w2, n words).
+ * Returns the array that holds the result (w or w2). A pass is skipped when
+ * every word has the same byte there. */
+static uint64_t *lsd_bytes(uint64_t *w, uint64_t *w2, size_t n, int b0, int b1)
+{
+    uint32_t cnt[8][256];
+    memset(cnt[b0], 0, (size_t)(b1 - b0 + 1) * sizeof cnt[0]);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = w[i];
+        for (int b = b0; b <= b1; b++)
+            cnt[b][(k >> (8 * b)) & 0xff]++;
+    }
+    for (int b = b0; b <= b1; b++) {
+        uint32_t *c = cnt[b];
+        if (c[(w[0] >> (8 * b)) & 0xff] == n)
+            continue; /* every word has this byte: the pass would not move anything */
+        uint32_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            uint32_t t = c[d];
+            c[d] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k = w[i];
+            w2[c[(k >> (8 * b)) & 0xff]++] = k;
+        }
+        uint64_t *t = w;
+        w = w2;
+        w2 = t;
+    }
+    return w;
+}
+
+#define RANK_SHORT_RUN 24 /* runs of one top-three-byte prefix up to this length: insertion */
+
 double evs_rank_avg(const double *v, size_t n, double *out, evs_ranked *tmp, double *median)
 {
     if (n == 0) {
@@ -135,50 +192,49 @@ double evs_rank_avg(const double *v, size_t n, double *out, evs_ranked *tmp, dou
     uint64_t lowmask = ((uint64_t)1 << ib) - 1, *w = (uint64_t *)(void *)tmp, *w2 = w + n;
     for (size_t i = 0; i < n; i++)
         w[i] = (key_of(v[i]) & ~lowmask) | (uint64_t)i;
+    const uint64_t top = ~(((uint64_t)1 << 40) - 1); /* the top three bytes */
     if (n <= 48) {
-        insertion_u64(w, n);
+        insertion_u64(w, n); /* by truncated key, then index */
     } else {
-        uint32_t cnt[8][256];
-        int b0 = ib / 8;
-        memset(cnt[b0], 0, (size_t)(8 - b0) * sizeof cnt[0]);
-        for (size_t i = 0; i < n; i++) {
-            uint64_t k = w[i];
-            for (int b = b0; b < 8; b++)
-                cnt[b][(k >> (8 * b)) & 0xff]++;
+        uint64_t *r = lsd_bytes(w, w2, n, 5, 7);
+        if (r != w) { /* the sorted words are in the scratch half: use it */
+            w2 = w;
+            w = r;
         }
-        for (int b = b0; b < 8; b++) {
-            uint32_t *c = cnt[b];
-            if (c[(w[0] >> (8 * b)) & 0xff] == n)
-                continue; /* every word has this byte: the pass would not move anything */
-            uint32_t sum = 0;
-            for (int d = 0; d < 256; d++) {
-                uint32_t t = c[d];
-                c[d] = sum;
-                sum += t;
+        /* runs of one prefix: short ones by insertion on the values, long
+         * ones by the lower bytes first (down to the index bits) */
+        int b0 = ib / 8;
+        for (size_t a = 0; a < n;) {
+            size_t b = a + 1;
+            while (b < n && (w[b] & top) == (w[a] & top))
+                b++;
+            if (b - a > RANK_SHORT_RUN && b0 <= 4) {
+                uint64_t *s = lsd_bytes(w + a, w2, b - a, b0, 4);
+                if (s != w + a)
+                    memcpy(w + a, s, (b - a) * sizeof *w);
             }
-            for (size_t i = 0; i < n; i++) {
-                uint64_t k = w[i];
-                w2[c[(k >> (8 * b)) & 0xff]++] = k;
-            }
-            uint64_t *t = w;
-            w = w2;
-            w2 = t;
+            a = b;
         }
     }
-    /* runs of one truncated key: order them by full value (ties stay together) */
+    /* groups of one truncated key (after the radix: short runs of one prefix
+     * are still in index order and need the full comparison too): order them
+     * by full value; ties stay together */
     for (size_t a = 0; a < n;) {
         size_t b = a + 1;
-        while (b < n && (w[b] & ~lowmask) == (w[a] & ~lowmask))
+        uint64_t m = (n <= 48) ? ~lowmask : top;
+        while (b < n && (w[b] & m) == (w[a] & m))
             b++;
-        for (size_t i = a + 1; i < b; i++) {
-            uint64_t x = w[i];
-            double xv = v[x & lowmask];
-            size_t j = i;
-            while (j > a && v[w[j - 1] & lowmask] > xv) {
-                w[j] = w[j - 1];
-                j--;
+        if (b - a > RANK_SHORT_RUN && n > 48) {
+            /* a long prefix run, already sorted by truncated key: fix each truncated-key group */
+            for (size_t c = a; c < b;) {
+                size_t d = c + 1;
+                while (d < b && (w[d] & ~lowmask) == (w[c] & ~lowmask))
+                    d++;
+                insertion_by_value(w + c, d - c, v, lowmask);
+                c = d;
             }
-            w[j] = x;
+        } else if (b - a > 1) {
+            insertion_by_value(w + a, b - a, v, lowmask);
         }
         a = b;
     }

@@ -503,7 +503,7 @@ static void test_rank(void **state)
 {
     (void)state;
     for (int rep = 0; rep < 400; rep++) {
-        size_t n = 1 + xr() % 300;
+        size_t n = rep % 11 == 7 ? 1000 + xr() % 3000 : 1 + xr() % 300; /* and long ones (2 index bytes) */
         double *v = malloc(n * sizeof *v), *r = malloc(n * sizeof *r), *s = malloc(n * sizeof *s);
         evs_ranked *tmp = malloc(n * sizeof *tmp);
         int few = rep % 3 == 0; /* many ties */
@@ -523,6 +523,10 @@ static void test_rank(void **state)
                            * low bits that the radix key shares with the index */
             for (size_t i = 0; i < n; i++)
                 v[i] = (rep % 2 ? 1.0 : -3.0) + ldexp((double)(xr() % 5000), rep % 2 ? -52 : -51);
+        if (rep % 13 == 6) /* one narrow band: every value shares the sort's first three key bytes,
+                            * so the whole sample is one long run sorted by its lower bytes, with ties */
+            for (size_t i = 0; i < n; i++)
+                v[i] = (rep % 2 ? 2.0 : -0.5) * (1.0 + ldexp((double)(xr() % (n / 2 + 1)), -30));
         if (rep % 5 == 1) /* already sorted, and reversed */
             for (size_t i = 0; i < n; i++)
                 v[i] = rep % 10 == 1 ? (double)i : -(double)i;
