@@ -34,8 +34,9 @@
  *     beta like an OLS slope, as Eventus and estudy2 do).
  *   constant mean: s^2 (1 + 1/L1), s^2 (L2 + L2^2/L1); market-adjusted: s^2, L2 s^2.
  * The multi-regressor OLS uses GSL's gsl_multifit_linear_tsvd (SVD; its rank
- * tells a collinear design apart); the one-regressor market model GSL's
- * gsl_fit_linear.
+ * tells a collinear design apart); the one-regressor market model is the
+ * closed-form OLS of CLM (1997) eqs. 4.4.5-4.4.8 from centred sums (model.c),
+ * checked against gsl_fit_linear in test_models.
  */
 #ifndef EVS_MODEL_H
 #define EVS_MODEL_H

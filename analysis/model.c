@@ -20,7 +20,6 @@
  */
 #include "evs_model.h"
 
-#include <gsl/gsl_fit.h>
 #include <gsl/gsl_machine.h>
 #include <gsl/gsl_multifit.h>
 #include <math.h>
@@ -204,33 +203,39 @@ int evs_model_fit_x(evs_model_kind kind, int lags, const double *y, const double
         f->alpha = f->coef[0];
         f->beta = f->coef[1];
     } else {
-        /* one beta: market (gsl_fit_linear), dimson, scholes-williams */
+        /* one beta: market, dimson, scholes-williams */
         size_t c = (size_t)f->lags; /* column of Rm_t */
-        double mn = x[c], mx = x[c], m = 0, sxx = 0;
+        double mn = x[c], mx = x[c], m = 0, sxx = 0, ym = 0, sst = 0, sxy = 0;
         for (size_t t = 0; t < n; t++) {
             double v = x[t * k + c];
             mn = v < mn ? v : mn;
             mx = v > mx ? v : mx;
             m += v;
+            ym += y[t];
         }
-        /* gsl_fit_linear checks neither n nor a varying x: check both first. */
         if (mn == mx) {
             snprintf(reason, rsz, "market return constant over the estimation window");
             return -1;
         }
         m /= (double)n;
-        for (size_t t = 0; t < n; t++)
-            sxx += (x[t * k + c] - m) * (x[t * k + c] - m);
-        double ym = 0, sst = 0;
-        for (size_t t = 0; t < n; t++)
-            ym += y[t];
         ym /= (double)n;
-        for (size_t t = 0; t < n; t++)
-            sst += (y[t] - ym) * (y[t] - ym);
+        for (size_t t = 0; t < n; t++) {
+            double dx = x[t * k + c] - m, dy = y[t] - ym;
+            sxx += dx * dx;
+            sst += dy * dy;
+            sxy += dx * dy;
+        }
         if (kind == EVS_MODEL_MARKET) {
-            double c0, c1, cov00, cov01, cov11, ssr;
-            if (gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &ssr) != 0 || !isfinite(c0) ||
-                !isfinite(c1)) {
+            /* OLS of the market model from centred sums (Campbell, Lo & MacKinlay 1997,
+             * eqs. 4.4.5-4.4.8): beta = S_xy / S_xx, alpha = mean(R) - beta mean(Rm),
+             * sigma^2 = sum (R - alpha - beta Rm)^2 / (L1 - 2), the residuals summed
+             * directly rather than as S_yy - beta S_xy (no cancellation). */
+            double c1 = sxy / sxx, c0 = ym - c1 * m, ssr = 0;
+            for (size_t t = 0; t < n; t++) {
+                double d = y[t] - (c0 + c1 * x[t * k + c]);
+                ssr += d * d;
+            }
+            if (!isfinite(c0) || !isfinite(c1) || !isfinite(ssr)) {
                 snprintf(reason, rsz, "market-model regression failed");
                 return -1;
             }

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_fit.h>
 #include <gsl/gsl_sf_gamma.h>
 
 #include "evs_date.h"
@@ -191,6 +192,18 @@ static void test_market_model_is_k1_case(void **state)
     assert_int_equal(f.dof, 48);
     close_rel(f.beta, b[1], 1e-10, "beta");
     close_rel(f.sigma2, s2, 1e-10, "s^2");
+    close_rel(f.alpha, b[0], 1e-10, "alpha");
+    /* and against GSL's updating-means fit, a second independent method */
+    double c0, c1, cov00, cov01, cov11, ssr, ym = 0, sst = 0;
+    assert_int_equal(gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &ssr), 0);
+    for (size_t t = 0; t < n; t++)
+        ym += y[t] / (double)n;
+    for (size_t t = 0; t < n; t++)
+        sst += (y[t] - ym) * (y[t] - ym);
+    close_rel(f.alpha, c0, 1e-12, "alpha (gsl)");
+    close_rel(f.beta, c1, 1e-12, "beta (gsl)");
+    close_rel(f.sigma2, ssr / (double)(n - 2), 1e-12, "s^2 (gsl)");
+    close_rel(f.r2, 1.0 - ssr / sst, 1e-12, "R^2 (gsl)");
     double rm = 0.031, g[2] = {1, rm};
     close_rel(evs_model_var_ar(&f, rm), s2 * (1 + naive_quad(inv, 2, g)), 1e-12, "Var(AR) k=1");
     double w[4] = {0.01, -0.02, 0.005, 0.03}, gw[2] = {4, 0.025};
