@@ -33,14 +33,10 @@ static double rank_avg(const double *v, size_t n, double *out, ranked *tmp)
  * counting subsets of doubled ranks; normal otherwise. */
 static int wilcoxon(const double *x, size_t n, double *z, double *p)
 {
-    double *a = evs_malloc((n + 1) * sizeof *a), *r = evs_malloc((n + 1) * sizeof *r);
-    ranked *tmp = evs_malloc((n + 1) * sizeof *tmp);
-    if (!a || !r || !tmp) {
-        evs_free(a);
-        evs_free(r);
-        evs_free(tmp);
+    ranked *tmp = evs_malloc((n + 1) * (sizeof *tmp + 2 * sizeof(double))); /* one block: tmp, a, r */
+    if (!tmp)
         return -1;
-    }
+    double *a = (double *)(void *)(tmp + n + 1), *r = a + n + 1;
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (x[i] != 0)
@@ -62,8 +58,6 @@ static int wilcoxon(const double *x, size_t n, double *z, double *p)
             size_t total = m * (m + 1); /* doubled ranks sum to m(m+1) */
             double *cnt = evs_calloc(total + 1, sizeof *cnt);
             if (!cnt) {
-                evs_free(a);
-                evs_free(r);
                 evs_free(tmp);
                 return -1;
             }
@@ -89,8 +83,6 @@ static int wilcoxon(const double *x, size_t n, double *z, double *p)
             evs_free(cnt);
         }
     }
-    evs_free(a);
-    evs_free(r);
     evs_free(tmp);
     return 0;
 }
@@ -99,6 +91,14 @@ static const char *names[EVS_NTESTS] = {"t-cs",    "j1",      "j2",       "bw-cd
                                         "patell-kp", "bmp",   "bmp-kp",   "sign",           "gen-sign",
                                         "corrado", "corrado-zivney", "grank", "wilcoxon", "lamb",
                                         "skew-t-bhar"};
+
+/* The firm-event's estimation days are consecutive offsets (no day removed
+ * by exclude_events, no gap in its aligned dates): est_off ascends strictly,
+ * so equal ends mean every offset in between. */
+static int est_contiguous(const evs_firm *f)
+{
+    return f->n_est > 0 && f->est_off[f->n_est - 1] - f->est_off[0] == (int)f->n_est - 1;
+}
 
 static int cmp_int(const void *x, const void *y)
 {
@@ -137,13 +137,20 @@ double evs_p_normal(double z)
     return 2.0 * gsl_cdf_ugaussian_Q(fabs(z));
 }
 
+/* sum/cnt without the division when cnt is 1 (x / 1.0 == x exactly): a
+ * one-firm sample, the usual case of per-event samples, divides nothing. */
+static inline double mean_of_cnt(double sum, size_t cnt)
+{
+    return cnt == 1 ? sum : sum / (double)cnt;
+}
+
 double evs_cda_sd(const double *sum, const size_t *cnt, size_t n, size_t *T)
 {
     double m = 0, ss = 0;
     size_t k = 0;
     for (size_t o = 0; o < n; o++)
         if (cnt[o]) {
-            m += sum[o] / (double)cnt[o];
+            m += mean_of_cnt(sum[o], cnt[o]);
             k++;
         }
     *T = k;
@@ -152,7 +159,7 @@ double evs_cda_sd(const double *sum, const size_t *cnt, size_t n, size_t *T)
     m /= (double)k;
     for (size_t o = 0; o < n; o++)
         if (cnt[o]) {
-            double d = sum[o] / (double)cnt[o] - m;
+            double d = mean_of_cnt(sum[o], cnt[o]) - m;
             ss += d * d;
         }
     return sqrt(ss / (double)(k - 1));
@@ -276,19 +283,34 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
 
     /* Offset-indexed cross-sections for BW-CDA and Corrado. */
     size_t noff = (size_t)(max_off - min_off + 1);
-    double *aar_sum = evs_calloc(noff, sizeof(double)), *dev_sum = evs_calloc(noff, sizeof(double));
-    size_t *aar_n = evs_calloc(noff, sizeof(size_t)), *dev_n = evs_calloc(noff, sizeof(size_t));
-    if (!aar_sum || !dev_sum || !aar_n || !dev_n)
+    /* one zeroed block: the sums and counts per offset, and Lamb's two sums */
+    double *aar_sum = evs_calloc(4 * noff + 1, sizeof(double));
+    size_t *aar_n = evs_calloc(2 * noff + 1, sizeof(size_t));
+    if (!aar_sum || !aar_n)
         goto nomem;
+    double *dev_sum = aar_sum + noff, *lamb_c = aar_sum + 2 * noff, *span_ar = aar_sum + 3 * noff;
+    size_t *dev_n = aar_n + noff;
     for (size_t i = 0; i < N; i++) {
         const evs_firm *f = s->firm[i];
         double kbar = (double)(f->n_est + f->n_span + 1) / 2.0;
-        for (size_t t = 0; t < f->n_est; t++) {
-            size_t o = (size_t)(f->est_off[t] - min_off);
-            aar_sum[o] += f->est_ar[t];
-            aar_n[o]++;
-            dev_sum[o] += f->rank_est[t] - kbar;
-            dev_n[o]++;
+        if (est_contiguous(f)) { /* the same sums, in the same order, without the index arithmetic */
+            size_t o0 = (size_t)(f->est_off[0] - min_off);
+            double *as = aar_sum + o0, *ds = dev_sum + o0;
+            size_t *an = aar_n + o0, *dn = dev_n + o0;
+            for (size_t t = 0; t < f->n_est; t++) {
+                as[t] += f->est_ar[t];
+                ds[t] += f->rank_est[t] - kbar;
+                an[t]++;
+                dn[t]++;
+            }
+        } else {
+            for (size_t t = 0; t < f->n_est; t++) {
+                size_t o = (size_t)(f->est_off[t] - min_off);
+                aar_sum[o] += f->est_ar[t];
+                aar_n[o]++;
+                dev_sum[o] += f->rank_est[t] - kbar;
+                dev_n[o]++;
+            }
         }
         for (size_t t = 0; t < f->n_span; t++) {
             size_t o = (size_t)(f->span_first + (int)t - min_off);
@@ -310,7 +332,7 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
     size_t T = 0;
     for (size_t o = 0; o < noff; o++)
         if (dev_n[o]) {
-            double dt = dev_sum[o] / (double)dev_n[o];
+            double dt = mean_of_cnt(dev_sum[o], dev_n[o]);
             sk += dt * dt;
             T++;
             int off = (int)o + min_off;
@@ -328,19 +350,24 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
     {
         memset(dev_sum, 0, noff * sizeof *dev_sum);
         memset(dev_n, 0, noff * sizeof *dev_n);
-        double *lamb_c = evs_calloc(noff, sizeof *lamb_c), *span_ar = evs_calloc(noff, sizeof *span_ar);
-        if (!lamb_c || !span_ar) {
-            evs_free(lamb_c);
-            evs_free(span_ar);
-            goto nomem;
-        }
         for (size_t i = 0; i < N; i++) {
             const evs_firm *f = s->firm[i];
-            for (size_t t = 0; t < f->n_est; t++) {
-                size_t o = (size_t)(f->est_off[t] - min_off);
-                double g = f->est_ar[t] - f->median_ar;
-                dev_sum[o] += (g > 0) - (g < 0);
-                dev_n[o]++;
+            if (est_contiguous(f)) {
+                size_t o0 = (size_t)(f->est_off[0] - min_off);
+                double *ds = dev_sum + o0, md = f->median_ar;
+                size_t *dn = dev_n + o0;
+                for (size_t t = 0; t < f->n_est; t++) {
+                    double g = f->est_ar[t] - md;
+                    ds[t] += (g > 0) - (g < 0);
+                    dn[t]++;
+                }
+            } else {
+                for (size_t t = 0; t < f->n_est; t++) {
+                    size_t o = (size_t)(f->est_off[t] - min_off);
+                    double g = f->est_ar[t] - f->median_ar;
+                    dev_sum[o] += (g > 0) - (g < 0);
+                    dev_n[o]++;
+                }
             }
             for (size_t t = 0; t < f->n_span; t++) {
                 size_t o = (size_t)(f->span_first + (int)t - min_off);
@@ -355,7 +382,7 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         size_t gT = 0;
         for (size_t o = 0; o < noff; o++)
             if (dev_n[o]) {
-                double x = dev_sum[o] / sqrt((double)dev_n[o]);
+                double x = dev_n[o] == 1 ? dev_sum[o] : dev_sum[o] / sqrt((double)dev_n[o]);
                 gs += x * x;
                 gT++;
                 int off = (int)o + min_off;
@@ -371,8 +398,6 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
             }
             set(&out[EVS_T_LAMB], N, caar, lz / sqrt(L2), NAN, 0);
         }
-        evs_free(lamb_c);
-        evs_free(span_ar);
     }
 
     /* GRANK (Kolari & Pynnonen 2011): SCAR*_i = SCAR_i / s_SCAR; GSAR_it = SAR_it on E and SCAR*_i
@@ -389,15 +414,17 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         double u0 = 0;
         for (size_t i = 0; i < N; i++) {
             const evs_firm *f = s->firm[i];
-            double Ti1 = (double)(f->n_est + 2), S = f->scar[s->widx[i]] / sd_scar;
+            double Ti1 = (double)(f->n_est + 2), S = f->scar[s->widx[i]] / sd_scar, inv = 1.0 / Ti1;
             size_t below = 0, eq = 0;
+            int contig = est_contiguous(f);
+            size_t o0 = f->n_est ? (size_t)(f->est_off[0] - min_off) : 0;
             for (size_t t = 0; t < f->n_est; t++) {
                 double x = f->est_sar[t];
                 below += x < S;
                 eq += x == S;
                 double rk = f->rank_sar[t] + (S < x ? 1.0 : S == x ? 0.5 : 0.0);
-                size_t o = (size_t)(f->est_off[t] - min_off);
-                dev_sum[o] += rk / Ti1 - 0.5;
+                size_t o = contig ? o0 + t : (size_t)(f->est_off[t] - min_off);
+                dev_sum[o] += rk * inv - 0.5; /* rank / (T_i + 1), by the reciprocal */
                 dev_n[o]++;
             }
             u0 += (1.0 + (double)below + 0.5 * (double)eq) / Ti1 - 0.5;
@@ -407,7 +434,7 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         size_t T = 1;
         for (size_t o = 0; o < noff; o++)
             if (dev_n[o]) {
-                double ub = dev_sum[o] / (double)dev_n[o];
+                double ub = mean_of_cnt(dev_sum[o], dev_n[o]);
                 su += ((double)dev_n[o] / dN) * ub * ub;
                 T++;
             }
@@ -468,9 +495,7 @@ nomem:
     st = evs_nomem(e);
 done:
     evs_free(aar_sum);
-    evs_free(dev_sum);
     evs_free(aar_n);
-    evs_free(dev_n);
     evs_free(car);
     evs_free(scar);
     return st;
