@@ -195,6 +195,61 @@ static void mean_sd(const double *x, size_t n, double *m, double *sd)
     *sd = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
 }
 
+/* Per-offset sums over a sample's firm-events (offset o = day - min_off). */
+enum { NSUMS = 6 };
+typedef struct day_sums {
+    double *aar;     /* sum of AR over estimation days (BW-CDA) */
+    double *corrado; /* sum of K - (T+1)/2 over estimation and span days (Corrado) */
+    double *cz;      /* sum of sign(AR - median) over estimation and span days (Corrado-Zivney) */
+    double *grank;   /* sum of U = rank(GSAR)/(T+1) - 1/2 over estimation days (GRANK) */
+    double *lamb_c;  /* sum of Var(AR)/s^2 over span days (Lamb) */
+    double *span_ar; /* sum of AR over span days (Lamb) */
+    size_t *n_est;   /* firm-events with an estimation day at o */
+    size_t *n_all;   /* ... with an estimation or span day at o */
+} day_sums;
+
+/* Adds firm-event f's days to the per-offset sums in one pass over its
+ * arrays (each sum receives the firm-events in sample order, as separate
+ * passes would: the same bits), and returns its share of positive
+ * estimation ARs (Cowan's p_hat). With GRANK's standardized CAR Sg (not NaN)
+ * it also adds f's U on every estimation day and its event-day U to *u0. */
+static double fuse_days(const evs_firm *f, int min_off, double Sg, day_sums *d, double *u0)
+{
+    double kbar = (double)(f->n_est + f->n_span + 1) / 2.0, md = f->median_ar;
+    int contig = est_contiguous(f), grank = !isnan(Sg);
+    size_t o0 = f->n_est ? (size_t)(f->est_off[0] - min_off) : 0, pos = 0, below = 0, eq = 0;
+    double inv = 1.0 / (double)(f->n_est + 2); /* 1 / (T_i + 1) */
+    for (size_t t = 0; t < f->n_est; t++) {
+        size_t o = contig ? o0 + t : (size_t)(f->est_off[t] - min_off);
+        double x = f->est_ar[t], g = x - md;
+        pos += x > 0;
+        d->aar[o] += x;
+        d->corrado[o] += f->rank_est[t] - kbar;
+        d->cz[o] += (g > 0) - (g < 0);
+        d->n_est[o]++;
+        d->n_all[o]++;
+        if (grank) {
+            double y = f->est_sar[t];
+            below += y < Sg;
+            eq += y == Sg;
+            double rk = f->rank_sar[t] + (Sg < y ? 1.0 : Sg == y ? 0.5 : 0.0);
+            d->grank[o] += rk * inv - 0.5;
+        }
+    }
+    for (size_t t = 0; t < f->n_span; t++) {
+        size_t o = (size_t)(f->span_first + (int)t - min_off);
+        double g = f->sp_ar[t] - md;
+        d->corrado[o] += f->rank_span[t] - kbar;
+        d->cz[o] += (g > 0) - (g < 0);
+        d->n_all[o]++;
+        d->lamb_c[o] += f->sp_var[t] / f->fit.sigma2;
+        d->span_ar[o] += f->sp_ar[t];
+    }
+    if (grank)
+        *u0 += (1.0 + (double)below + 0.5 * (double)eq) * inv - 0.5;
+    return (double)pos / (double)f->n_est;
+}
+
 evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_err *e)
 {
     size_t N = s->n;
@@ -243,18 +298,31 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         double d = f->fit.dof;
         sum_dd += d > 2 ? d / (d - 2) : NAN;
         wpos += f->car[w] > 0;
-        size_t pos = 0;
-        for (size_t t = 0; t < f->n_est; t++)
-            pos += f->est_ar[t] > 0;
-        phat += (double)pos / (double)f->n_est;
         int lo = f->n_est ? f->est_off[0] : f->span_first;
         min_off = (i == 0 || lo < min_off) ? lo : min_off;
         max_off = (i == 0 || f->span_last > max_off) ? f->span_last : max_off;
     }
-    phat /= dN;
     double caar, sd_car, mscar, sd_scar;
     mean_sd(car, N, &caar, &sd_car);
     mean_sd(scar, N, &mscar, &sd_scar);
+
+    /* Every per-day statistic in one pass over each firm-event's days (see
+     * fuse_days): the per-offset sums of BW-CDA, Corrado, Corrado-Zivney,
+     * Lamb and GRANK, and the generalized sign test's p_hat. */
+    size_t noff = (size_t)(max_off - min_off + 1);
+    double *aar_sum = evs_calloc(NSUMS * noff + 1, sizeof(double));
+    size_t *cnt_est = evs_calloc(2 * noff + 1, sizeof(size_t));
+    if (!aar_sum || !cnt_est)
+        goto nomem;
+    day_sums ds = {aar_sum, aar_sum + noff, aar_sum + 2 * noff, aar_sum + 3 * noff, aar_sum + 4 * noff,
+                   aar_sum + 5 * noff, cnt_est, cnt_est + noff};
+    int grank = N > 1 && sd_scar > 0;
+    double u0 = 0;
+    for (size_t i = 0; i < N; i++) {
+        const evs_firm *f = s->firm[i];
+        phat += fuse_days(f, min_off, grank ? f->scar[s->widx[i]] / sd_scar : NAN, &ds, &u0);
+    }
+    phat /= dN;
 
     /* Cross-sectional t: CAAR / (s_CAR / sqrt N), t(N-1) (CLM section 4.4; Brown & Warner 1985). */
     set(&out[EVS_T_TCS], N, caar, caar / (sd_car / sqrt(dN)), dN - 1, 1);
@@ -281,47 +349,10 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
     set(&out[EVS_T_GENSIGN], N, (double)wpos / dN, ((double)wpos - dN * phat) / sqrt(dN * phat * (1.0 - phat)),
         NAN, 0);
 
-    /* Offset-indexed cross-sections for BW-CDA and Corrado. */
-    size_t noff = (size_t)(max_off - min_off + 1);
-    /* one zeroed block: the sums and counts per offset, and Lamb's two sums */
-    double *aar_sum = evs_calloc(4 * noff + 1, sizeof(double));
-    size_t *aar_n = evs_calloc(2 * noff + 1, sizeof(size_t));
-    if (!aar_sum || !aar_n)
-        goto nomem;
-    double *dev_sum = aar_sum + noff, *lamb_c = aar_sum + 2 * noff, *span_ar = aar_sum + 3 * noff;
-    size_t *dev_n = aar_n + noff;
-    for (size_t i = 0; i < N; i++) {
-        const evs_firm *f = s->firm[i];
-        double kbar = (double)(f->n_est + f->n_span + 1) / 2.0;
-        if (est_contiguous(f)) { /* the same sums, in the same order, without the index arithmetic */
-            size_t o0 = (size_t)(f->est_off[0] - min_off);
-            double *as = aar_sum + o0, *ds = dev_sum + o0;
-            size_t *an = aar_n + o0, *dn = dev_n + o0;
-            for (size_t t = 0; t < f->n_est; t++) {
-                as[t] += f->est_ar[t];
-                ds[t] += f->rank_est[t] - kbar;
-                an[t]++;
-                dn[t]++;
-            }
-        } else {
-            for (size_t t = 0; t < f->n_est; t++) {
-                size_t o = (size_t)(f->est_off[t] - min_off);
-                aar_sum[o] += f->est_ar[t];
-                aar_n[o]++;
-                dev_sum[o] += f->rank_est[t] - kbar;
-                dev_n[o]++;
-            }
-        }
-        for (size_t t = 0; t < f->n_span; t++) {
-            size_t o = (size_t)(f->span_first + (int)t - min_off);
-            dev_sum[o] += f->rank_span[t] - kbar;
-            dev_n[o]++;
-        }
-    }
     /* Brown & Warner (1985) crude dependence adjustment: S^2 = sum_E (AAR_t - mean)^2 / (L1 - 1)
      * over the estimation days; t = CAAR / (sqrt(L2) S), t(L1 - 1). */
     size_t aL;
-    double S = evs_cda_sd(aar_sum, aar_n, noff, &aL);
+    double S = evs_cda_sd(ds.aar, ds.n_est, noff, &aL);
     if (aL > 1) {
         set(&out[EVS_T_BWCDA], N, caar, caar / (sqrt(L2) * S), (double)aL - 1, 1);
     }
@@ -331,8 +362,8 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
     double sk = 0, sw = 0;
     size_t T = 0;
     for (size_t o = 0; o < noff; o++)
-        if (dev_n[o]) {
-            double dt = mean_of_cnt(dev_sum[o], dev_n[o]);
+        if (ds.n_all[o]) {
+            double dt = mean_of_cnt(ds.corrado[o], ds.n_all[o]);
             sk += dt * dt;
             T++;
             int off = (int)o + min_off;
@@ -348,41 +379,11 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
      * (= 1 + 1/L1 + (Rm_t - Rm_bar)^2/Sxx for a common market and estimation window),
      * S_AAR the standard deviation of AAR over E; window Z = sum_W t_t / sqrt(L2). */
     {
-        memset(dev_sum, 0, noff * sizeof *dev_sum);
-        memset(dev_n, 0, noff * sizeof *dev_n);
-        for (size_t i = 0; i < N; i++) {
-            const evs_firm *f = s->firm[i];
-            if (est_contiguous(f)) {
-                size_t o0 = (size_t)(f->est_off[0] - min_off);
-                double *ds = dev_sum + o0, md = f->median_ar;
-                size_t *dn = dev_n + o0;
-                for (size_t t = 0; t < f->n_est; t++) {
-                    double g = f->est_ar[t] - md;
-                    ds[t] += (g > 0) - (g < 0);
-                    dn[t]++;
-                }
-            } else {
-                for (size_t t = 0; t < f->n_est; t++) {
-                    size_t o = (size_t)(f->est_off[t] - min_off);
-                    double g = f->est_ar[t] - f->median_ar;
-                    dev_sum[o] += (g > 0) - (g < 0);
-                    dev_n[o]++;
-                }
-            }
-            for (size_t t = 0; t < f->n_span; t++) {
-                size_t o = (size_t)(f->span_first + (int)t - min_off);
-                double g = f->sp_ar[t] - f->median_ar;
-                dev_sum[o] += (g > 0) - (g < 0);
-                dev_n[o]++;
-                lamb_c[o] += f->sp_var[t] / f->fit.sigma2;
-                span_ar[o] += f->sp_ar[t];
-            }
-        }
         double gs = 0, gw = 0, lz = 0;
         size_t gT = 0;
         for (size_t o = 0; o < noff; o++)
-            if (dev_n[o]) {
-                double x = dev_n[o] == 1 ? dev_sum[o] : dev_sum[o] / sqrt((double)dev_n[o]);
+            if (ds.n_all[o]) {
+                double x = ds.n_all[o] == 1 ? ds.cz[o] : ds.cz[o] / sqrt((double)ds.n_all[o]);
                 gs += x * x;
                 gT++;
                 int off = (int)o + min_off;
@@ -394,7 +395,7 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         if (aL > 1) {
             for (int off = s->win.first; off <= s->win.last; off++) {
                 size_t o = (size_t)(off - min_off);
-                lz += (span_ar[o] / dN) / (S * sqrt(lamb_c[o] / dN));
+                lz += (ds.span_ar[o] / dN) / (S * sqrt(ds.lamb_c[o] / dN));
             }
             set(&out[EVS_T_LAMB], N, caar, lz / sqrt(L2), NAN, 0);
         }
@@ -403,39 +404,19 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
     /* GRANK (Kolari & Pynnonen 2011): SCAR*_i = SCAR_i / s_SCAR; GSAR_it = SAR_it on E and SCAR*_i
      * on the cumulated event day; U_it = rank(GSAR_it)/(T_i + 1) - 1/2; Ubar_t = N_t^-1 sum_i U_it;
      * S_U = sqrt(T^-1 sum_t (N_t/N) Ubar_t^2); Z = Ubar_0 / S_U; t = Z sqrt((T-2)/(T-1-Z^2)), t(T-2). */
-    if (N > 1 && sd_scar > 0) {
+    if (grank) {
         /* The rank of each GSAR among firm i's T_i = L1_i + 1 values follows from the
          * midranks of its SARs within E (f->rank_sar, computed once per firm-event):
          * adding SCAR*_i moves a SAR x up by 1 when SCAR*_i < x and by 1/2 when equal,
-         * and SCAR*_i's own midrank is 1 + #{SAR < SCAR*_i} + #{SAR = SCAR*_i}/2.
-         * O(L1) per firm-event and sample, no sort (the same exact half-integers). */
-        memset(dev_sum, 0, noff * sizeof *dev_sum);
-        memset(dev_n, 0, noff * sizeof *dev_n);
-        double u0 = 0;
-        for (size_t i = 0; i < N; i++) {
-            const evs_firm *f = s->firm[i];
-            double Ti1 = (double)(f->n_est + 2), S = f->scar[s->widx[i]] / sd_scar, inv = 1.0 / Ti1;
-            size_t below = 0, eq = 0;
-            int contig = est_contiguous(f);
-            size_t o0 = f->n_est ? (size_t)(f->est_off[0] - min_off) : 0;
-            for (size_t t = 0; t < f->n_est; t++) {
-                double x = f->est_sar[t];
-                below += x < S;
-                eq += x == S;
-                double rk = f->rank_sar[t] + (S < x ? 1.0 : S == x ? 0.5 : 0.0);
-                size_t o = contig ? o0 + t : (size_t)(f->est_off[t] - min_off);
-                dev_sum[o] += rk * inv - 0.5; /* rank / (T_i + 1), by the reciprocal */
-                dev_n[o]++;
-            }
-            u0 += (1.0 + (double)below + 0.5 * (double)eq) / Ti1 - 0.5;
-        }
+         * and SCAR*_i's own midrank is 1 + #{SAR < SCAR*_i} + #{SAR = SCAR*_i}/2
+         * (fuse_days). O(L1) per firm-event and sample, no sort. */
         u0 /= dN;
         double su = u0 * u0; /* the event day, N_0 = N */
         size_t T = 1;
         for (size_t o = 0; o < noff; o++)
-            if (dev_n[o]) {
-                double ub = mean_of_cnt(dev_sum[o], dev_n[o]);
-                su += ((double)dev_n[o] / dN) * ub * ub;
+            if (ds.n_est[o]) {
+                double ub = mean_of_cnt(ds.grank[o], ds.n_est[o]);
+                su += ((double)ds.n_est[o] / dN) * ub * ub;
                 T++;
             }
         double Su = sqrt(su / (double)T), Z = u0 / Su, dT = (double)T;
@@ -495,7 +476,7 @@ nomem:
     st = evs_nomem(e);
 done:
     evs_free(aar_sum);
-    evs_free(aar_n);
+    evs_free(cnt_est);
     evs_free(car);
     evs_free(scar);
     return st;
