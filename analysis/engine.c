@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdarg.h>
@@ -581,7 +582,10 @@ typedef struct job {
     size_t *sector;              /* two-index: the sector index's data file (SIZE_MAX: none) */
     size_t *fac;                 /* per event: its factor table in r->factors (SIZE_MAX: none) */
     size_t *ev_first;            /* per event: the index j of its first firm-event */
-    first_err fe;
+    atomic_size_t *left;         /* per event: its firm-events not yet computed */
+    first_err fe;                /* the first failing firm-event */
+    first_err fe_ev;             /* the first failing event cross-section */
+    atomic_int firm_failed;      /* a firm-event failed: the run fails, skip the cross-sections */
 } job;
 
 static void load_item(void *ctx, size_t d)
@@ -595,16 +599,35 @@ static void load_item(void *ctx, size_t d)
         df->first_jump = first_jump(&df->s);
 }
 
+static void event_item(void *ctx, size_t k);
+static void firm_compute_item(job *jb, size_t j);
+
+/* Firm-event j, then, on the thread that completes an event's last
+ * firm-event, that event's cross-section (event_item) while its firm-events'
+ * arrays are still in cache. The release/acquire count makes every
+ * firm-event of the event visible to that thread; the cross-section reads
+ * only its own event's firm-events, so the result does not depend on which
+ * thread runs it. */
 static void firm_item(void *ctx, size_t j)
 {
     job *jb = ctx;
+    firm_compute_item(jb, j);
+    size_t k = jb->item_ev[j];
+    if (atomic_fetch_sub_explicit(&jb->left[k], 1, memory_order_acq_rel) == 1 && !atomic_load(&jb->firm_failed))
+        event_item(jb, k);
+}
+
+static void firm_compute_item(job *jb, size_t j)
+{
     evs_run *r = jb->r;
     const evs_event_def *ev = r->ev[jb->item_ev[j]].def;
     evs_firm *f = &r->ev[jb->item_ev[j]].firm[jb->item_firm[j]];
     if (ev->intraday) { /* bars around an instant: evs_intraday.h */
         evs_err e = {0};
-        if (evs_intraday_firm(r, jb->item_ev[j], jb->item_firm[j], &e) != EVS_OK)
+        if (evs_intraday_firm(r, jb->item_ev[j], jb->item_firm[j], &e) != EVS_OK) {
             first_err_set(&jb->fe, j, &e);
+            atomic_store(&jb->firm_failed, 1);
+        }
         return;
     }
     /* the security's own model ([security] model = ...) and day 0 (firm_time) */
@@ -628,8 +651,10 @@ static void firm_item(void *ctx, size_t j)
     size_t fi = jb->fac[jb->item_ev[j]];
     firm_ctx c = {r->study, jb->sector[j] == SIZE_MAX ? NULL : &r->data[jb->sector[j]].s,
                   fi == SIZE_MAX ? NULL : &r->factors[fi]};
-    if (firm_compute(f, &r->data[jb->sym[j]].s, ms, ev, &p, d0, &c, &e) != EVS_OK)
+    if (firm_compute(f, &r->data[jb->sym[j]].s, ms, ev, &p, d0, &c, &e) != EVS_OK) {
         first_err_set(&jb->fe, j, &e);
+        atomic_store(&jb->firm_failed, 1);
+    }
 }
 
 /* Abnormal volume and volatility (evs_activity.h) of event k, per window.
@@ -667,7 +692,7 @@ static void event_item(void *ctx, size_t k)
     job *jb = ctx;
     evs_err e = {0};
     if (event_tests(jb->r->study, &jb->r->ev[k], &e) != EVS_OK || event_activity(jb, k, &e) != EVS_OK)
-        first_err_set(&jb->fe, k, &e);
+        first_err_set(&jb->fe_ev, k, &e);
 }
 
 static double clock_s(clockid_t c)
@@ -1083,7 +1108,9 @@ evs_status evs_run_study_opts(const evs_study *s, const evs_run_opts *o, const e
     size_t tabsz = 16;
     while (tabsz < 4 * total + 4)
         tabsz *= 2;
-    job jb = {.r = r, .fe = {.mu = PTHREAD_MUTEX_INITIALIZER, .at = SIZE_MAX}};
+    job jb = {.r = r,
+              .fe = {.mu = PTHREAD_MUTEX_INITIALIZER, .at = SIZE_MAX},
+              .fe_ev = {.mu = PTHREAD_MUTEX_INITIALIZER, .at = SIZE_MAX}};
     size_t *tab = evs_malloc(tabsz * sizeof *tab);
     jb.item_ev = evs_malloc(total * sizeof(size_t));
     jb.item_firm = evs_malloc(total * sizeof(size_t));
@@ -1092,10 +1119,11 @@ evs_status evs_run_study_opts(const evs_study *s, const evs_run_opts *o, const e
     jb.sector = evs_malloc(total * sizeof(size_t) + 1);
     jb.fac = evs_malloc(s->nevents * sizeof(size_t) + 1);
     jb.ev_first = evs_malloc(s->nevents * sizeof(size_t) + 1);
+    jb.left = evs_malloc(s->nevents * sizeof *jb.left + 1);
     r->data = evs_calloc(3 * total + 1, sizeof *r->data);
     evs_status st = EVS_OK;
     if (!tab || !jb.item_ev || !jb.item_firm || !jb.sym || !jb.mkt || !jb.sector || !jb.fac || !jb.ev_first ||
-        !r->data) {
+        !jb.left || !r->data) {
         st = evs_nomem(e);
         goto out;
     }
@@ -1172,12 +1200,19 @@ evs_status evs_run_study_opts(const evs_study *s, const evs_run_opts *o, const e
     double t1 = now(), c1 = cpu_now();
     r->sec_load = t1 - t0;
     r->cpu_load = c1 - c0;
-    /* every firm-event, then every event's cross-section, on all threads */
+    /* every firm-event on all threads, each event's cross-section as soon as its
+     * firm-events are done (firm_item); a failing firm-event is reported before
+     * any cross-section's failure, the first of either kind by index */
+    for (size_t k = 0; k < r->nev; k++)
+        atomic_init(&jb.left[k], r->ev[k].nfirm);
+    atomic_init(&jb.firm_failed, 0);
     evs_par_for(total, jobs, firm_item, &jb);
-    if (jb.fe.at == SIZE_MAX)
-        evs_par_for(r->nev, jobs, event_item, &jb);
-    if (jb.fe.at != SIZE_MAX) {
-        *e = jb.fe.e;
+    for (size_t k = 0; k < r->nev && !jb.firm_failed; k++)
+        if (r->ev[k].nfirm == 0) /* no firm-event to trigger it */
+            event_item(&jb, k);
+    first_err *fail = jb.fe.at != SIZE_MAX ? &jb.fe : jb.fe_ev.at != SIZE_MAX ? &jb.fe_ev : NULL;
+    if (fail) {
+        *e = fail->e;
         st = e->status ? e->status : EVS_ERR_DATA;
         goto out;
     }
@@ -1214,6 +1249,7 @@ out:
     evs_free(jb.sector);
     evs_free(jb.fac);
     evs_free(jb.ev_first);
+    evs_free(jb.left);
     if (st != EVS_OK)
         evs_run_free(r);
     return st;
