@@ -899,20 +899,48 @@ static void gap_memo_item(void *ctx, size_t d)
         first_err_set(&g->fe, d, &e);
 }
 
-static evs_status find_gaps(evs_run *r, const job *jb, size_t total, int jobs, const evs_warner *w, evs_err *e)
+/* The gap scan's tables and each security's gaps, from the end of loading
+ * (gaps_scan) to the notes and warnings after the analysis (gaps_report). */
+typedef struct gap_state {
+    size_t nd, ncls;
+    size_t *rank, *cls, *order, *mkt0;
+    gap_memo *memo;
+    gap_class *cl;
+} gap_state;
+
+static void gaps_free(gap_state *gs)
+{
+    for (size_t c = 0; c < gs->ncls; c++) {
+        evs_free(gs->cl[c].who);
+        evs_free(gs->cl[c].cum);
+    }
+    evs_free(gs->cl);
+    evs_free(gs->rank);
+    evs_free(gs->cls);
+    evs_free(gs->order);
+    evs_free(gs->mkt0);
+    evs_free(gs->memo);
+    memset(gs, 0, sizeof *gs);
+}
+
+/* Every security's data gaps against its first benchmark and its session
+ * class's peers: a check of the data (O(rows), like the jump scan), so it runs
+ * with the loading, once per file, on all threads. Needs each firm-event's
+ * exchange and market (firm_time). */
+static evs_status gaps_scan(evs_run *r, const job *jb, size_t total, int jobs, gap_state *gs, evs_err *e)
 {
     evs_status st = EVS_OK;
-    size_t nd = r->ndata, ncls = 0, nwarned = 0, nmore = 0;
-    size_t *rank = evs_malloc((nd + 1) * sizeof *rank), *cls = evs_malloc((nd + 1) * sizeof *cls);
-    size_t *order = evs_malloc((nd + 1) * sizeof *order), *mkt0 = evs_malloc((nd + 1) * sizeof *mkt0);
-    gap_memo *memo = evs_calloc(nd + 1, sizeof *memo);
-    char *warned = evs_calloc(nd + 1, 1);
+    size_t nd = r->ndata, ncls = 0;
+    memset(gs, 0, sizeof *gs);
+    gs->nd = nd;
+    size_t *rank = gs->rank = evs_malloc((nd + 1) * sizeof *rank), *cls = gs->cls = evs_malloc((nd + 1) * sizeof *cls);
+    size_t *order = gs->order = evs_malloc((nd + 1) * sizeof *order);
+    size_t *mkt0 = gs->mkt0 = evs_malloc((nd + 1) * sizeof *mkt0);
+    gap_memo *memo = gs->memo = evs_calloc(nd + 1, sizeof *memo);
     gap_class *cl = NULL;
     size_t capcl = 0, norder = 0;
-    if (!rank || !cls || !order || !mkt0 || !memo || !warned) {
-        st = evs_nomem(e);
-        goto out;
-    }
+    if (!rank || !cls || !order || !mkt0 || !memo)
+        return evs_nomem(e);
     for (size_t d = 0; d < nd; d++)
         rank[d] = cls[d] = SIZE_MAX;
     /* the peers in order of first use, and each one's session class */
@@ -932,7 +960,9 @@ static evs_status find_gaps(evs_run *r, const job *jb, size_t total, int jobs, c
                 st = evs_nomem(e);
                 break;
             }
+            gs->cl = cl;
             cl[ncls++] = (gap_class){.x = f->exchange, .lo = INT_MAX, .hi = INT_MIN};
+            gs->ncls = ncls;
         }
         cls[d] = c;
         const evs_series *ps = &r->data[d].s;
@@ -945,7 +975,7 @@ static evs_status find_gaps(evs_run *r, const job *jb, size_t total, int jobs, c
     }
     /* each class's table: date -> the first peer (in order of first use) that has it,
      * filled on all threads by date chunks; then each security's gaps against its
-     * first benchmark, on all threads; the ordered notes and warnings follow */
+     * first benchmark, on all threads; the ordered notes and warnings follow (gaps_report) */
     gap_job g = {.r = r, .rank = rank, .cls = cls, .order = order, .mkt0 = mkt0, .norder = norder, .cl = cl,
                  .memo = memo, .fe = {.mu = PTHREAD_MUTEX_INITIALIZER, .at = SIZE_MAX}};
     for (size_t c = 0; c < ncls && st == EVS_OK; c++) {
@@ -973,15 +1003,28 @@ static evs_status find_gaps(evs_run *r, const job *jb, size_t total, int jobs, c
             st = e->status ? e->status : EVS_ERR_DATA;
         }
     }
+    return st;
+}
+
+/* Each firm-event's note naming the gaps its returns span, and one warning
+ * per security (the first GAP_WARN), in study order. */
+static evs_status gaps_report(evs_run *r, const job *jb, size_t total, const evs_warner *w, gap_state *gs,
+                              evs_err *e)
+{
+    evs_status st = EVS_OK;
+    size_t nwarned = 0, nmore = 0;
+    char *warned = evs_calloc(gs->nd + 1, 1);
+    if (!warned)
+        return evs_nomem(e);
     for (size_t jj = 0; jj < total && st == EVS_OK; jj++) {
         evs_firm *f = &r->ev[jb->item_ev[jj]].firm[jb->item_firm[jj]];
         size_t d = jb->sym[jj];
         if (d == SIZE_MAX || !f->exchange || r->data[d].s.n < 2)
             continue;
         size_t m = gap_market(r, jb, jj, f);
-        gap_memo *gm = &memo[d];
+        gap_memo *gm = &gs->memo[d];
         if (!gm->done || gm->mkt != m)
-            st = gaps_of(r, d, m, cls[d] == SIZE_MAX ? NULL : &cl[cls[d]], rank, gm, e);
+            st = gaps_of(r, d, m, gs->cls[d] == SIZE_MAX ? NULL : &gs->cl[gs->cls[d]], gs->rank, gm, e);
         if (st != EVS_OK || !gm->ngap)
             continue;
         note_used(f, "data gap(s), the return after each spans it", gm->day, gm->ngap < GAP_KEEP ? gm->ngap : GAP_KEEP);
@@ -1013,17 +1056,6 @@ static evs_status find_gaps(evs_run *r, const job *jb, size_t total, int jobs, c
                    "data gaps in %zu more securities, not listed here; each firm-event's note in "
                    "estimates.csv names the gaps its returns span",
                    nmore);
-out:
-    for (size_t c = 0; c < ncls; c++) {
-        evs_free(cl[c].who);
-        evs_free(cl[c].cum);
-    }
-    evs_free(cl);
-    evs_free(rank);
-    evs_free(cls);
-    evs_free(order);
-    evs_free(mkt0);
-    evs_free(memo);
     evs_free(warned);
     return st;
 }
@@ -1108,6 +1140,7 @@ evs_status evs_run_study_opts(const evs_study *s, const evs_run_opts *o, const e
     size_t tabsz = 16;
     while (tabsz < 4 * total + 4)
         tabsz *= 2;
+    gap_state gs = {0};
     job jb = {.r = r,
               .fe = {.mu = PTHREAD_MUTEX_INITIALIZER, .at = SIZE_MAX},
               .fe_ev = {.mu = PTHREAD_MUTEX_INITIALIZER, .at = SIZE_MAX}};
@@ -1195,6 +1228,9 @@ evs_status evs_run_study_opts(const evs_study *s, const evs_run_opts *o, const e
         if (st == EVS_OK && md && f->exchange->evening_open)
             st = detect_rolls(r, w, f, &sd->s, &md->s, ev->p.returns, e);
     }
+    /* the data gaps of every security (a check of the data, like the jumps) */
+    if (st == EVS_OK)
+        st = gaps_scan(r, &jb, total, jobs, &gs, e);
     if (st != EVS_OK)
         goto out;
     double t1 = now(), c1 = cpu_now();
@@ -1227,7 +1263,7 @@ evs_status evs_run_study_opts(const evs_study *s, const evs_run_opts *o, const e
             note_used(&r->ev[k].firm[i], "futures roll days removed from the returns", r->ev[k].firm[i].rolls,
                       r->ev[k].firm[i].nrolls);
     if (st == EVS_OK)
-        st = find_gaps(r, &jb, total, jobs, w, e);
+        st = gaps_report(r, &jb, total, w, &gs, e);
     if (st == EVS_OK)
         st = find_overlaps(r, &jb, total, w, e);
     if (st == EVS_OK) {
@@ -1250,6 +1286,7 @@ out:
     evs_free(jb.fac);
     evs_free(jb.ev_first);
     evs_free(jb.left);
+    gaps_free(&gs);
     if (st != EVS_OK)
         evs_run_free(r);
     return st;
