@@ -70,13 +70,16 @@ static void sort_ranked(evs_ranked *a, size_t n)
     }
 }
 
-static double rank_big(const double *v, size_t n, double *out, evs_ranked *tmp, double *median)
+static double rank_big(const double *v, size_t n, double *out, evs_ranked *tmp, double *median, uint32_t *order)
 {
     for (size_t i = 0; i < n; i++) {
         tmp[i].v = v[i];
         tmp[i].i = i;
     }
     sort_ranked(tmp, n);
+    if (order)
+        for (size_t k = 0; k < n; k++)
+            order[k] = (uint32_t)tmp[k].i;
     if (median)
         *median = n % 2 ? tmp[n / 2].v : 0.5 * (tmp[n / 2 - 1].v + tmp[n / 2].v);
     double ties = 0;
@@ -177,7 +180,52 @@ static uint64_t *lsd_bytes(uint64_t *w, uint64_t *w2, size_t n, int b0, int b1)
 
 #define RANK_SHORT_RUN 24 /* runs of one top-three-byte prefix up to this length: insertion */
 
+/* Midranks and the tie sum from an ascending order of v (idx[k] the index
+ * of the k-th smallest), and the median. */
+static double ranks_from_order(const double *v, size_t n, const uint32_t *idx, double *out, double *median)
+{
+    if (median)
+        *median = n % 2 ? v[idx[n / 2]] : 0.5 * (v[idx[n / 2 - 1]] + v[idx[n / 2]]);
+    double ties = 0;
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        double x = v[idx[a]];
+        while (b + 1 < n && v[idx[b + 1]] == x)
+            b++;
+        double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
+        ties += t * t * t - t;
+        for (size_t k = a; k <= b; k++)
+            out[idx[k]] = r;
+        a = b + 1;
+    }
+    return ties;
+}
+
+double evs_rank_avg_near(const double *v, size_t n, uint32_t *idx, double *out, evs_ranked *tmp, double *median)
+{
+    size_t moves = 0, budget = 8 * n + 64;
+    for (size_t i = 1; i < n; i++) {
+        uint32_t k = idx[i];
+        double kv = v[k];
+        size_t j = i;
+        while (j > 0 && v[idx[j - 1]] > kv) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = k;
+        moves += i - j;
+        if (moves > budget) /* far from sorted: sort from scratch */
+            return evs_rank_avg_ord(v, n, out, tmp, median, idx);
+    }
+    return ranks_from_order(v, n, idx, out, median);
+}
+
 double evs_rank_avg(const double *v, size_t n, double *out, evs_ranked *tmp, double *median)
+{
+    return evs_rank_avg_ord(v, n, out, tmp, median, NULL);
+}
+
+double evs_rank_avg_ord(const double *v, size_t n, double *out, evs_ranked *tmp, double *median, uint32_t *order)
 {
     if (n == 0) {
         if (median)
@@ -185,7 +233,7 @@ double evs_rank_avg(const double *v, size_t n, double *out, evs_ranked *tmp, dou
         return 0;
     }
     if (n > ((size_t)1 << 16))
-        return rank_big(v, n, out, tmp, median);
+        return rank_big(v, n, out, tmp, median, order);
     int ib = 0;
     while (((size_t)1 << ib) < n)
         ib++;
@@ -253,6 +301,9 @@ double evs_rank_avg(const double *v, size_t n, double *out, evs_ranked *tmp, dou
             out[w[k] & lowmask] = r;
         a = b + 1;
     }
+    if (order)
+        for (size_t k = 0; k < n; k++)
+            order[k] = (uint32_t)(w[k] & lowmask);
 #undef AT
     return ties;
 }

@@ -16,6 +16,7 @@
 #define EVS_RANK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct evs_ranked {
     double v;
@@ -23,5 +24,17 @@ typedef struct evs_ranked {
 } evs_ranked;
 
 double evs_rank_avg(const double *v, size_t n, double *out, evs_ranked *tmp, double *median);
+
+/* The same, and with order != NULL (then n < 2^32) the indices of v in ascending order of
+ * value (order[0] the smallest; ties in no particular order) in order[0..n-1]. */
+double evs_rank_avg_ord(const double *v, size_t n, double *out, evs_ranked *tmp, double *median, uint32_t *order);
+
+/* The same midranks as evs_rank_avg when idx[0..n-1], a permutation of
+ * 0..n-1, is already close to the ascending order of v (a sort of a
+ * slightly different sample, e.g. the ARs' order for the SARs of the same
+ * days): an insertion sort of idx by value, O(n + inversions), which falls
+ * back to evs_rank_avg beyond 8n + 64 moves, so the cost stays bounded for
+ * any hint. idx ends in ascending order of v. tmp as for evs_rank_avg. */
+double evs_rank_avg_near(const double *v, size_t n, uint32_t *idx, double *out, evs_ranked *tmp, double *median);
 
 #endif

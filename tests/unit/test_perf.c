@@ -552,6 +552,43 @@ static void test_rank(void **state)
             }
         double want = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
         assert_true(med == want || (isnan(med) && isnan(want)));
+        /* the order: a permutation, ascending in value */
+        uint32_t *ord = malloc(n * sizeof *ord), *hint = malloc(n * sizeof *hint);
+        char *seen = calloc(n, 1);
+        double *r2 = malloc(n * sizeof *r2), med2 = NAN;
+        assert_true(evs_rank_avg_ord(v, n, r2, tmp, &med2, ord) == ties);
+        for (size_t k = 0; k < n; k++) {
+            assert_true(ord[k] < n && !seen[ord[k]]);
+            seen[ord[k]] = 1;
+            assert_true(r2[k] == r[k]);
+            if (k > 0)
+                assert_true(v[ord[k - 1]] <= v[ord[k]]);
+        }
+        /* ranks from a hint: near the order (a few neighbours swapped), the
+         * reverse order, and a shuffle (both beyond the move budget: the fallback) */
+        for (int kind = 0; kind < 3; kind++) {
+            for (size_t k = 0; k < n; k++)
+                hint[k] = kind == 1 ? ord[n - 1 - k] : ord[k];
+            for (size_t k = 0; k + 1 < n; k++)
+                if (kind == 0 ? xr() % 5 == 0 : kind == 2) {
+                    size_t j = kind == 0 ? k + 1 : k + xr() % (n - k);
+                    uint32_t t = hint[k];
+                    hint[k] = hint[j];
+                    hint[j] = t;
+                }
+            double med3 = NAN;
+            assert_true(evs_rank_avg_near(v, n, hint, r2, tmp, &med3) == ties);
+            assert_true(med3 == want || (isnan(med3) && isnan(want)));
+            for (size_t k = 0; k < n; k++) {
+                assert_true(r2[k] == r[k]);
+                if (k > 0)
+                    assert_true(v[hint[k - 1]] <= v[hint[k]]);
+            }
+        }
+        free(ord);
+        free(hint);
+        free(seen);
+        free(r2);
         free(v);
         free(r);
         free(s);
