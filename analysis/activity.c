@@ -20,11 +20,14 @@ const char *evs_activity_name(evs_activity_id a)
 void evs_volume_free(evs_volume *v)
 {
     evs_free(v->est_av);
-    evs_free(v->vol);
-    evs_free(v->lv);
-    evs_free(v->av);
-    evs_free(v->sav);
+    evs_free(v->vol); /* owns lv, av and sav too */
     memset(v, 0, sizeof *v);
+}
+
+void evs_volume_drop_estimation(evs_volume *v)
+{
+    evs_free(v->est_av);
+    v->est_av = NULL;
 }
 
 /* ln(1 + V): log1p where it matters (V < 1, where 1 + V would lose V's low
@@ -53,14 +56,14 @@ evs_status evs_volume_compute(const evs_firm *f, const evs_series *sec, evs_volu
         return EVS_OK;
     size_t L1 = f->n_est, ns = f->n_span;
     v->est_av = evs_malloc(L1 * sizeof *v->est_av);
-    v->vol = evs_malloc(ns * sizeof *v->vol);
-    v->lv = evs_malloc(ns * sizeof *v->lv);
-    v->av = evs_malloc(ns * sizeof *v->av);
-    v->sav = evs_malloc(ns * sizeof *v->sav);
-    if (!v->est_av || !v->vol || !v->lv || !v->av || !v->sav) {
+    v->vol = evs_malloc(4 * ns * sizeof *v->vol); /* one block: vol, lv, av, sav */
+    if (!v->est_av || !v->vol) {
         evs_volume_free(v);
         return evs_nomem(e);
     }
+    v->lv = v->vol + ns;
+    v->av = v->lv + ns;
+    v->sav = v->av + ns;
     /* the dates ascend in both the firm-event and the series: one binary search,
      * then a forward walk (O(L1 + L2), not O((L1 + L2) log n)) */
     size_t cur = evs_series_lower(sec, f->est_date[0]);

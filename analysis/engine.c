@@ -682,6 +682,8 @@ static evs_status event_activity(const job *jb, size_t k, evs_err *e)
         }
     for (size_t wi = 0; wi < p->nwindows && st == EVS_OK; wi++)
         st = evs_activity_run(okf, okv, m, p->windows[wi], er->act[wi], e);
+    for (size_t i = 0; er->vol && i < er->nfirm; i++)
+        evs_volume_drop_estimation(&er->vol[i]);
     evs_free(okf);
     evs_free(okv);
     return st;

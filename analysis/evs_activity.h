@@ -44,7 +44,8 @@ typedef struct evs_volume {
     int ok;          /* 1 when the volume measures exist (see above) */
     size_t L1;       /* estimation days (= the firm's n_est) */
     double mean, s2; /* mean and variance of ln(1 + V) over E */
-    double *est_av;  /* abnormal log volume per estimation day (the firm's est_off order) */
+    double *est_av;  /* abnormal log volume per estimation day (the firm's est_off order);
+                      * NULL after evs_volume_drop_estimation */
     double *vol, *lv, *av, *sav; /* per span day: volume, ln(1 + V), AV, SAV */
 } evs_volume;
 
@@ -52,6 +53,10 @@ typedef struct evs_volume {
  * by the firm's dates). v is cleared first; an unusable volume gives ok = 0. */
 evs_status evs_volume_compute(const evs_firm *f, const evs_series *sec, evs_volume *v, evs_err *e);
 void evs_volume_free(evs_volume *v);
+/* Release est_av once the event's tests have used it (evs_activity_run): only
+ * the event-window measures are written out, so a long study keeps ~2 KB less
+ * per firm-event. */
+void evs_volume_drop_estimation(evs_volume *v);
 
 typedef enum evs_activity_id {
     EVS_A_VOLUME_CDA,
