@@ -35,6 +35,7 @@ void evs_firm_free(evs_firm *f)
     f->est_ar = f->est_sar = f->sp_r = f->sp_rm = f->sp_exp = f->sp_ar = f->sp_var = f->sp_sar = f->sp_car = NULL;
     f->sp_date = NULL;
     f->car = f->var_car = f->scar = f->csar = f->bhar = f->rank_est = f->rank_span = f->rank_sar = NULL;
+    f->est_moments = 0;
 }
 
 void evs_firm_exclude(evs_firm *f, const char *fmt, ...)
@@ -61,6 +62,7 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
                               int event_date, const unsigned char *skip, evs_err *e)
 {
     f->ok = 0;
+    f->est_moments = 0;
     f->day0_date = f->est_first_date = f->est_last_date = EVS_NO_DATE;
     f->n_removed = 0;
     f->fit.L1 = 0;
@@ -259,6 +261,15 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
             est_order[ne++] = order[k];
     evs_rank_avg_near(f->est_sar, L1, est_order, f->rank_sar, tmp, NULL);
     evs_free(tmp);
+    /* the moments every r-bar pair on the same dates needs (evs_kp_rbar) */
+    double sa = 0, ss = 0;
+    for (size_t t = 0; t < L1; t++)
+        sa += f->est_ar[t];
+    f->est_mean = sa / (double)L1;
+    for (size_t t = 0; t < L1; t++)
+        ss += (f->est_ar[t] - f->est_mean) * (f->est_ar[t] - f->est_mean);
+    f->est_ss = ss;
+    f->est_moments = 1;
     f->ok = 1;
     return EVS_OK;
 }

@@ -494,6 +494,17 @@ static int pair_corr(const evs_firm *a, const evs_firm *b, double *r)
         n = a->n_est;
         if (n < 3)
             return -1;
+        if (a->est_moments && b->est_moments) {
+            /* each firm-event's mean and sum of squares, computed once in the same
+             * order as below (evs_firm_compute_d): only the cross products are left */
+            double ma = a->est_mean, mb = b->est_mean, sab = 0;
+            if (!(a->est_ss > 0 && b->est_ss > 0))
+                return -1;
+            for (i = 0; i < n; i++)
+                sab += (a->est_ar[i] - ma) * (b->est_ar[i] - mb);
+            *r = sab / sqrt(a->est_ss * b->est_ss);
+            return 0;
+        }
         for (i = 0; i < n; i++) {
             sa += a->est_ar[i];
             sb += b->est_ar[i];
