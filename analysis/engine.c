@@ -487,7 +487,7 @@ static evs_status event_tests(const evs_study *s, evs_event_result *er, evs_err 
     for (size_t wi = 0; wi < ev->p.nwindows; wi++) {
         for (size_t i = 0; i < m; i++)
             widx[i] = wi;
-        evs_sample smp = {ok, widx, m, ev->p.windows[wi], er->rbar, ev->p.bootstrap, ev->p.seed};
+        evs_sample smp = {ok, widx, m, ev->p.windows[wi], er->rbar, ev->p.bootstrap, ev->p.seed, 1};
         if ((st = evs_tests_run(&smp, er->tests[wi], e)) != EVS_OK)
             goto out;
     }
@@ -528,7 +528,7 @@ static evs_status run_pooled(evs_run *r, evs_err *e)
         for (size_t i = 0; i < r->ev[k].nfirm; i++)
             if (r->ev[k].firm[i].ok)
                 f[m++] = &r->ev[k].firm[i];
-    r->pooled_rbar = evs_kp_rbar(f, m);
+    r->pooled_rbar = evs_kp_rbar_jobs(f, m, r->jobs);
     for (size_t wi = 0; wi < p0->nwindows; wi++) {
         evs_window win = p0->windows[wi];
         int everywhere = 1;
@@ -546,7 +546,8 @@ static evs_status run_pooled(evs_run *r, evs_err *e)
         }
         evs_pooled *pl = &r->pooled[r->npooled];
         pl->win = win;
-        evs_sample smp = {f, widx, m, win, r->pooled_rbar, r->study->defaults.bootstrap, r->study->defaults.seed};
+        evs_sample smp = {f,   widx, m, win, r->pooled_rbar, r->study->defaults.bootstrap, r->study->defaults.seed,
+                          r->jobs};
         if ((st = evs_tests_run(&smp, pl->rows, e)) != EVS_OK)
             goto out;
         r->npooled++;

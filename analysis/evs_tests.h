@@ -66,6 +66,7 @@ typedef struct evs_sample {
     double rbar; /* Kolari-Pynnonen mean residual cross-correlation (evs_kp_rbar) */
     int bootstrap;       /* B > 0: bootstrap p-values with B resamples (evs_bootstrap.h) */
     unsigned long seed;  /* their seed */
+    int jobs;            /* threads for a large sample (0 or 1: the calling thread); results do not depend on it */
 } evs_sample;
 
 evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_err *e);
@@ -75,6 +76,10 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
  * when its event dates are clustered: the same event, or the same day 0;
  * other pairs contribute 0. The mean is over all N(N-1)/2 pairs. */
 double evs_kp_rbar(const evs_firm *const *f, size_t n);
+/* The same on up to `jobs` threads (evs_par.h): the pairs are summed in
+ * fixed chunks of firms, added in order, so the result is the same bits for
+ * any jobs. */
+double evs_kp_rbar_jobs(const evs_firm *const *f, size_t n, int jobs);
 
 /* Brown & Warner (1985) crude dependence adjustment's yardstick, shared by
  * the return (bw-cda) and volume (volume-cda) tests: over the estimation

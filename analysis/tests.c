@@ -14,6 +14,7 @@
 
 #include "evs_bootstrap.h"
 #include "evs_mem.h"
+#include "evs_par.h"
 #include "evs_rank.h"
 
 typedef evs_ranked ranked;
@@ -250,6 +251,48 @@ static double fuse_days(const evs_firm *f, int min_off, double Sg, day_sums *d, 
     return (double)pos / (double)f->n_est;
 }
 
+/* The firm-events of a sample are added to the per-day sums in fixed chunks
+ * of FUSE_CHUNK (each chunk in sample order, the chunks then added in
+ * order): a large sample's chunks can run on several threads with the same
+ * bits as on one, and a sample of up to FUSE_CHUNK is one plain pass. */
+enum { FUSE_CHUNK = 512 };
+
+typedef struct fuse_job {
+    const evs_sample *s;
+    int min_off;
+    size_t noff;
+    double sd_scar;     /* NaN: no GRANK */
+    double *sums;       /* per chunk: NSUMS * noff sums, then p_hat and u0 */
+    size_t *cnts;       /* per chunk: 2 * noff counts */
+} fuse_job;
+
+static void fuse_sums(const fuse_job *q, size_t c, day_sums *d, double *phat, double *u0)
+{
+    double *b = q->sums + c * (NSUMS * q->noff + 2);
+    size_t *n = q->cnts + c * 2 * q->noff, no = q->noff;
+    *d = (day_sums){b, b + no, b + 2 * no, b + 3 * no, b + 4 * no, b + 5 * no, n, n + no};
+    if (phat)
+        *phat = b[NSUMS * no];
+    if (u0)
+        *u0 = b[NSUMS * no + 1];
+}
+
+static void fuse_chunk(void *ctx, size_t c)
+{
+    const fuse_job *q = ctx;
+    const evs_sample *s = q->s;
+    day_sums d;
+    fuse_sums(q, c, &d, NULL, NULL);
+    double *tail = q->sums + c * (NSUMS * q->noff + 2) + NSUMS * q->noff, phat = 0, u0 = 0;
+    size_t i1 = (c + 1) * FUSE_CHUNK < s->n ? (c + 1) * FUSE_CHUNK : s->n;
+    for (size_t i = c * FUSE_CHUNK; i < i1; i++) {
+        const evs_firm *f = s->firm[i];
+        phat += fuse_days(f, q->min_off, isnan(q->sd_scar) ? NAN : f->scar[s->widx[i]] / q->sd_scar, &d, &u0);
+    }
+    tail[0] = phat;
+    tail[1] = u0;
+}
+
 evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_err *e)
 {
     size_t N = s->n;
@@ -309,18 +352,34 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
     /* Every per-day statistic in one pass over each firm-event's days (see
      * fuse_days): the per-offset sums of BW-CDA, Corrado, Corrado-Zivney,
      * Lamb and GRANK, and the generalized sign test's p_hat. */
-    size_t noff = (size_t)(max_off - min_off + 1);
-    double *aar_sum = evs_calloc(NSUMS * noff + 1, sizeof(double));
-    size_t *cnt_est = evs_calloc(2 * noff + 1, sizeof(size_t));
+    size_t noff = (size_t)(max_off - min_off + 1), nch = (N + FUSE_CHUNK - 1) / FUSE_CHUNK;
+    double *aar_sum = evs_calloc(nch * (NSUMS * noff + 2) + 1, sizeof(double));
+    size_t *cnt_est = evs_calloc(nch * 2 * noff + 1, sizeof(size_t));
     if (!aar_sum || !cnt_est)
         goto nomem;
-    day_sums ds = {aar_sum, aar_sum + noff, aar_sum + 2 * noff, aar_sum + 3 * noff, aar_sum + 4 * noff,
-                   aar_sum + 5 * noff, cnt_est, cnt_est + noff};
     int grank = N > 1 && sd_scar > 0;
-    double u0 = 0;
-    for (size_t i = 0; i < N; i++) {
-        const evs_firm *f = s->firm[i];
-        phat += fuse_days(f, min_off, grank ? f->scar[s->widx[i]] / sd_scar : NAN, &ds, &u0);
+    fuse_job fj = {s, min_off, noff, grank ? sd_scar : NAN, aar_sum, cnt_est};
+    evs_par_for(nch, s->jobs, fuse_chunk, &fj);
+    /* the chunks' sums, added in chunk order into chunk 0's (one chunk: nothing to add) */
+    day_sums ds;
+    double u0;
+    fuse_sums(&fj, 0, &ds, &phat, &u0);
+    for (size_t c = 1; c < nch; c++) {
+        day_sums dc;
+        double pc, uc;
+        fuse_sums(&fj, c, &dc, &pc, &uc);
+        for (size_t o = 0; o < noff; o++) {
+            ds.aar[o] += dc.aar[o];
+            ds.corrado[o] += dc.corrado[o];
+            ds.cz[o] += dc.cz[o];
+            ds.grank[o] += dc.grank[o];
+            ds.lamb_c[o] += dc.lamb_c[o];
+            ds.span_ar[o] += dc.span_ar[o];
+            ds.n_est[o] += dc.n_est[o];
+            ds.n_all[o] += dc.n_all[o];
+        }
+        phat += pc;
+        u0 += uc;
     }
     phat /= dN;
 
@@ -572,15 +631,27 @@ static int cmp_kp(const void *x, const void *y, void *arg)
  * orderings of the firms (by event, by day 0) rather than by testing all
  * n(n-1)/2 pairs, so the cost grows with the pairs that count; for every i,
  * its partners j are visited in increasing j, the order of the plain double
- * loop, so the sum is the same to the last bit. Out of memory: the plain loop. */
-double evs_kp_rbar(const evs_firm *const *f, size_t n)
+ * loop. The sum is taken in fixed chunks of RBAR_CHUNK values of i, each
+ * summed in (i, j) order and the chunks added in order, so it is the same
+ * bits whether the chunks run on one thread or several. Out of memory: the
+ * plain loop, over the same chunks. */
+enum { RBAR_CHUNK = 256 };
+
+typedef struct rbar_job {
+    const evs_firm *const *f;
+    size_t n;
+    const size_t *oe, *od, *pe, *pd; /* NULL: the plain loop */
+    double *part;                    /* per chunk */
+} rbar_job;
+
+static void rbar_chunk(void *ctx, size_t c)
 {
-    if (n < 2)
-        return 0.0;
+    const rbar_job *q = ctx;
+    const evs_firm *const *f = q->f;
+    size_t n = q->n, i1 = (c + 1) * RBAR_CHUNK < n ? (c + 1) * RBAR_CHUNK : n;
     double sum = 0;
-    size_t *ord = evs_malloc(4 * n * sizeof *ord);
-    if (!ord) {
-        for (size_t i = 0; i < n; i++)
+    for (size_t i = c * RBAR_CHUNK; i < i1; i++) {
+        if (!q->oe) {
             for (size_t j = i + 1; j < n; j++) {
                 if (f[i]->day0_date != f[j]->day0_date && strcmp(f[i]->event, f[j]->event) != 0)
                     continue;
@@ -588,21 +659,11 @@ double evs_kp_rbar(const evs_firm *const *f, size_t n)
                 if (pair_corr(f[i], f[j], &r) == 0)
                     sum += r;
             }
-        return sum / ((double)n * (double)(n - 1) / 2.0);
-    }
-    size_t *oe = ord, *od = ord + n, *pe = ord + 2 * n, *pd = ord + 3 * n; /* orders and positions */
-    for (size_t i = 0; i < n; i++)
-        oe[i] = od[i] = i;
-    kp_key ke = {f, 0}, kd = {f, 1};
-    qsort_r(oe, n, sizeof *oe, cmp_kp, &ke);
-    qsort_r(od, n, sizeof *od, cmp_kp, &kd);
-    for (size_t p = 0; p < n; p++) {
-        pe[oe[p]] = p;
-        pd[od[p]] = p;
-    }
-    for (size_t i = 0; i < n; i++) {
+            continue;
+        }
         /* partners after i: the rest of i's event group and of its day-0 group, merged by index */
-        size_t a = pe[i] + 1, b = pd[i] + 1;
+        const size_t *oe = q->oe, *od = q->od;
+        size_t a = q->pe[i] + 1, b = q->pd[i] + 1;
         for (;;) {
             int ina = a < n && strcmp(f[oe[a]]->event, f[i]->event) == 0;
             int inb = b < n && f[od[b]]->day0_date == f[i]->day0_date;
@@ -622,6 +683,52 @@ double evs_kp_rbar(const evs_firm *const *f, size_t n)
                 sum += r;
         }
     }
+    q->part[c] = sum;
+}
+
+double evs_kp_rbar(const evs_firm *const *f, size_t n)
+{
+    return evs_kp_rbar_jobs(f, n, 1);
+}
+
+double evs_kp_rbar_jobs(const evs_firm *const *f, size_t n, int jobs)
+{
+    if (n < 2)
+        return 0.0;
+    size_t nch = (n + RBAR_CHUNK - 1) / RBAR_CHUNK;
+    double one, *part = nch > 1 ? evs_malloc(nch * sizeof *part) : &one;
+    size_t *ord = evs_malloc(4 * n * sizeof *ord);
+    rbar_job q = {.f = f, .n = n, .part = part};
+    if (ord) {
+        size_t *oe = ord, *od = ord + n, *pe = ord + 2 * n, *pd = ord + 3 * n; /* orders and positions */
+        for (size_t i = 0; i < n; i++)
+            oe[i] = od[i] = i;
+        kp_key ke = {f, 0}, kd = {f, 1};
+        qsort_r(oe, n, sizeof *oe, cmp_kp, &ke);
+        qsort_r(od, n, sizeof *od, cmp_kp, &kd);
+        for (size_t p = 0; p < n; p++) {
+            pe[oe[p]] = p;
+            pd[od[p]] = p;
+        }
+        q.oe = oe;
+        q.od = od;
+        q.pe = pe;
+        q.pd = pd;
+    }
+    double sum = 0;
+    if (part) {
+        evs_par_for(nch, jobs, rbar_chunk, &q);
+        for (size_t c = 0; c < nch; c++)
+            sum += part[c];
+    } else { /* no memory for the chunk sums: the chunks one by one, in order */
+        q.part = &one;
+        for (size_t c = 0; c < nch; c++) {
+            rbar_chunk(&q, c);
+            sum += one;
+        }
+    }
+    if (part != &one)
+        evs_free(part);
     evs_free(ord);
     return sum / ((double)n * (double)(n - 1) / 2.0);
 }

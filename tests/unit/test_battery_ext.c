@@ -159,7 +159,7 @@ static void run_hand(int w, evs_window win, evs_test_row *out)
 {
     const evs_firm *fp[NF] = {&firms[0], &firms[1], &firms[2]};
     size_t widx[NF] = {(size_t)w, (size_t)w, (size_t)w};
-    evs_sample smp = {fp, widx, NF, win, 0.1, 0, 0};
+    evs_sample smp = {fp, widx, NF, win, 0.1, 0, 0, 1};
     evs_err e = {0};
     assert_int_equal(evs_tests_run(&smp, out, &e), EVS_OK);
 }
@@ -397,7 +397,7 @@ static void test_wilcoxon_by_hand(void **state)
         f[i].bhar = cars[i];
         fp[i] = &f[i];
     }
-    evs_sample smp = {fp, widx, 10, {.first = 0, .last = 0}, 0, 0, 0};
+    evs_sample smp = {fp, widx, 10, {.first = 0, .last = 0}, 0, 0, 0, 1};
     evs_test_row out[EVS_NTESTS];
     evs_err e = {0};
     assert_int_equal(evs_tests_run(&smp, out, &e), EVS_OK);
@@ -492,6 +492,143 @@ static void test_firm_inputs_on_study(void **state)
     evs_study_free(&s);
 }
 
+/* ---- a large sample: fixed chunks, any number of threads ----------------- */
+
+/* 1,300 firm-events (more than one chunk of the battery's per-day sums and of
+ * r-bar's pairs), in groups of five sharing a day 0 (r-bar's pairs), some
+ * with a missing estimation day (the scattered path). The battery must give
+ * the same bits on 1 and 3 threads, r-bar must equal a naive Pearson double
+ * loop, and the statistics must not depend on the order of the firm-events
+ * (another split into chunks, other summation orders: equal to 1e-10). */
+#define NL 1300
+#define LE 40
+static char evname[NL / 5][16];
+static void test_large_sample_chunks(void **state)
+{
+    (void)state;
+    evs_firm *F = calloc(NL, sizeof *F);
+    int *off = malloc(NL * LE * sizeof *off), *date = malloc(NL * LE * sizeof *date);
+    double *ar = malloc(NL * LE * sizeof *ar), *sar = malloc(NL * LE * sizeof *sar);
+    double *rk = malloc(NL * LE * sizeof *rk), *rks = malloc(NL * LE * sizeof *rks);
+    double *sp = malloc(NL * NS * sizeof *sp), *spv = malloc(NL * NS * sizeof *spv), *rksp = malloc(NL * NS * sizeof *rksp);
+    double *win = malloc(NL * 5 * sizeof *win);
+    assert_true(F && off && date && ar && sar && rk && rks && sp && spv && rksp && win);
+    unsigned long long x = 12345;
+#define U() ((x ^= x << 13, x ^= x >> 7, x ^= x << 17), (double)(x >> 11) * 0x1.0p-53 - 0.5)
+    for (int i = 0; i < NL; i++) {
+        evs_firm *f = &F[i];
+        snprintf(evname[i / 5], sizeof evname[i / 5], "g%d", i / 5); /* an event per group of five */
+        f->event = evname[i / 5];
+        f->ok = 1;
+        f->day0_date = 20000 + i / 5;
+        f->fit.dof = LE - 2;
+        f->fit.sigma2 = 1e-4 * (1 + i % 7);
+        int gap = i % 9 == 4; /* one estimation day missing: offsets not consecutive */
+        f->n_est = LE;
+        double all[LE + NS], r2[LE + NS], common = U();
+        for (int t = 0; t < LE; t++) {
+            off[i * LE + t] = -60 + t + (gap && t >= 20);
+            date[i * LE + t] = f->day0_date + off[i * LE + t];
+            ar[i * LE + t] = 0.02 * (U() + 0.3 * sin(1.7 * t + i / 5) + 0.01 * common); /* a group's common part */
+            sar[i * LE + t] = ar[i * LE + t] / sqrt(f->fit.sigma2 * (1 + 0.01 * (t % 5)));
+            all[t] = ar[i * LE + t];
+        }
+        for (int t = 0; t < NS; t++) {
+            sp[i * NS + t] = 0.03 * U() - (t == 1 ? 0.01 : 0);
+            spv[i * NS + t] = f->fit.sigma2 * 1.02;
+            all[LE + t] = sp[i * NS + t];
+        }
+        naive_ranks(all, LE + NS, r2);
+        memcpy(rk + i * LE, r2, LE * sizeof *r2);
+        memcpy(rksp + i * NS, r2 + LE, NS * sizeof *r2);
+        naive_ranks(sar + i * LE, LE, rks + i * LE);
+        f->median_ar = naive_median(all, LE + NS);
+        f->est_off = off + i * LE;
+        f->est_date = date + i * LE;
+        f->est_ar = ar + i * LE;
+        f->est_sar = sar + i * LE;
+        f->rank_est = rk + i * LE;
+        f->rank_sar = rks + i * LE;
+        f->span_first = -1;
+        f->span_last = 1;
+        f->n_span = NS;
+        f->sp_ar = sp + i * NS;
+        f->sp_var = spv + i * NS;
+        f->rank_span = rksp + i * NS;
+        f->nw = 1;
+        double *w = win + i * 5;
+        w[0] = sp[i * NS] + sp[i * NS + 1] + sp[i * NS + 2];
+        w[1] = 3 * spv[i * NS];
+        w[2] = w[0] / sqrt(w[1]);
+        w[3] = w[2] * 1.01;
+        w[4] = w[0] * 0.98;
+        f->car = w;
+        f->var_car = w + 1;
+        f->scar = w + 2;
+        f->csar = w + 3;
+        f->bhar = w + 4;
+    }
+#undef U
+    const evs_firm **fp = malloc(NL * sizeof *fp), **rev = malloc(NL * sizeof *rev);
+    size_t *widx = calloc(NL, sizeof *widx);
+    for (int i = 0; i < NL; i++) {
+        fp[i] = &F[i];
+        rev[i] = &F[(i * 7919) % NL]; /* a permutation: 7919 is prime to 1300 */
+    }
+    /* r-bar: threads, and a naive Pearson double loop */
+    double r1 = evs_kp_rbar_jobs(fp, NL, 1), r3 = evs_kp_rbar_jobs(fp, NL, 3), naive = 0;
+    assert_true(memcmp(&r1, &r3, sizeof r1) == 0);
+    for (int i = 0; i < NL; i++)
+        for (int j = i + 1; j < NL; j++) {
+            if (F[i].day0_date != F[j].day0_date)
+                continue;
+            double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+            int n = 0;
+            for (int a = 0; a < LE; a++)
+                for (int b = 0; b < LE; b++)
+                    if (F[i].est_date[a] == F[j].est_date[b]) {
+                        ma += F[i].est_ar[a];
+                        mb += F[j].est_ar[b];
+                        n++;
+                    }
+            ma /= n;
+            mb /= n;
+            for (int a = 0; a < LE; a++)
+                for (int b = 0; b < LE; b++)
+                    if (F[i].est_date[a] == F[j].est_date[b]) {
+                        sab += (F[i].est_ar[a] - ma) * (F[j].est_ar[b] - mb);
+                        saa += (F[i].est_ar[a] - ma) * (F[i].est_ar[a] - ma);
+                        sbb += (F[j].est_ar[b] - mb) * (F[j].est_ar[b] - mb);
+                    }
+            naive += sab / sqrt(saa * sbb);
+        }
+    naive /= (double)NL * (NL - 1) / 2.0;
+    close_rel(r1, naive, 1e-10, "r-bar vs naive");
+    assert_true(r1 > 0.0005); /* the common part makes a group's pairs correlate */
+    /* the battery: threads, and the order of the firm-events */
+    evs_window w = {.first = -1, .last = 1};
+    evs_test_row o1[EVS_NTESTS], o3[EVS_NTESTS], orev[EVS_NTESTS];
+    evs_sample s1 = {fp, widx, NL, w, r1, 0, 0, 1}, s3 = s1, sr = s1;
+    s3.jobs = 3;
+    sr.firm = rev;
+    evs_err e = {0};
+    assert_int_equal(evs_tests_run(&s1, o1, &e), EVS_OK);
+    assert_int_equal(evs_tests_run(&s3, o3, &e), EVS_OK);
+    assert_int_equal(evs_tests_run(&sr, orev, &e), EVS_OK);
+    assert_true(memcmp(o1, o3, sizeof o1) == 0);
+    for (int t = 0; t < EVS_NTESTS; t++) {
+        if (isnan(o1[t].statistic)) {
+            assert_true(isnan(orev[t].statistic));
+            continue;
+        }
+        close_rel(orev[t].statistic, o1[t].statistic, 1e-10, evs_test_name((evs_test_id)t));
+    }
+    assert_true(isfinite(o1[EVS_T_GRANK].statistic) && isfinite(o1[EVS_T_CORRADO].statistic) &&
+                isfinite(o1[EVS_T_CORRADO_ZIVNEY].statistic) && isfinite(o1[EVS_T_BWCDA].statistic));
+    free(F), free(off), free(date), free(ar), free(sar), free(rk), free(rks), free(sp), free(spv), free(rksp);
+    free(win), free(fp), free(rev), free(widx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_wilcoxon_by_hand),
         cmocka_unit_test(test_grank_ties),
         cmocka_unit_test(test_firm_inputs_on_study),
+        cmocka_unit_test(test_large_sample_chunks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
