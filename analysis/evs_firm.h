@@ -48,8 +48,11 @@ typedef struct evs_firm {
     size_t nw;          /* event windows (as in the event's parameters) */
     double *car, *var_car, *scar, *csar, *bhar;
 
-    double *rank_est, *rank_span; /* Corrado (1989) ranks over E and the span, ties averaged */
-    double *rank_sar;   /* midranks of est_sar within E alone: GRANK's ranks follow from them in O(L1) */
+    /* Midranks (ties averaged) as float: half-integers up to L1 + L2 < 2^23
+     * (evs_firm_compute_d excludes longer samples), so exact, at half the
+     * memory a study keeps per firm-event; read as double they are the same values. */
+    float *rank_est, *rank_span; /* Corrado (1989) ranks over E and the span */
+    float *rank_sar;    /* midranks of est_sar within E alone: GRANK's ranks follow from them in O(L1) */
     void *block;        /* owns every array above (one allocation); evs_firm_free releases it */
     double median_ar;   /* median AR over E and the span (Corrado & Zivney 1992) */
     int est_moments;    /* 1: est_mean and est_ss below are set (evs_firm_compute_d) */

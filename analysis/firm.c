@@ -34,7 +34,8 @@ void evs_firm_free(evs_firm *f)
     f->est_off = f->est_date = NULL;
     f->est_ar = f->est_sar = f->sp_r = f->sp_rm = f->sp_exp = f->sp_ar = f->sp_var = f->sp_sar = f->sp_car = NULL;
     f->sp_date = NULL;
-    f->car = f->var_car = f->scar = f->csar = f->bhar = f->rank_est = f->rank_span = f->rank_sar = NULL;
+    f->car = f->var_car = f->scar = f->csar = f->bhar = NULL;
+    f->rank_est = f->rank_span = f->rank_sar = NULL;
     f->est_moments = 0;
 }
 
@@ -141,6 +142,10 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     }
     size_t kx = dz->k;
     size_t ns = (size_t)(s2 - s1 + 1), nw = p->nwindows, nall = L1 + ns;
+    if (nall >= ((size_t)1 << 23)) { /* the midranks are kept as float (evs_firm.h) */
+        evs_firm_exclude(f, "estimation and event windows of %zu returns: more than 8,388,607", nall);
+        return EVS_OK;
+    }
     /* one scratch block for the fit and the ranks (freed below) instead of six
      * allocations: a firm-event's cost is a few microseconds, malloc's is not negligible */
     evs_ranked *tmp = evs_malloc(nall * sizeof *tmp + L1 * sizeof(long) + (L1 * (kx + 1) + 2 * nall) * sizeof(double) +
@@ -176,18 +181,18 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     f->n_span = ns;
     f->nw = nw;
     /* the firm-event's arrays, in one block that evs_firm_free releases:
-     * doubles (4 L1 + 8 ns + 5 nw), then ints (2 L1 + ns) */
-    size_t nd = 4 * L1 + 8 * ns + 5 * nw, ni = 2 * L1 + ns;
-    double *blk = evs_malloc(nd * sizeof(double) + ni * sizeof(int));
+     * doubles (2 L1 + 7 ns + 5 nw), then ints (2 L1 + ns), then floats (2 L1 + ns) */
+    size_t nd = 2 * L1 + 7 * ns + 5 * nw, ni = 2 * L1 + ns, nf = 2 * L1 + ns;
+    double *blk = evs_malloc(nd * sizeof(double) + ni * sizeof(int) + nf * sizeof(float));
     if (!blk) {
         evs_free(tmp);
         return evs_nomem(e);
     }
     f->block = blk;
-    double **da[] = {&f->est_ar, &f->est_sar, &f->rank_est, &f->rank_sar};
+    double **da[] = {&f->est_ar, &f->est_sar};
     for (size_t i = 0; i < sizeof da / sizeof *da; i++, blk += L1)
         *da[i] = blk;
-    double **spa[] = {&f->sp_r, &f->sp_rm, &f->sp_exp, &f->sp_ar, &f->sp_var, &f->sp_sar, &f->sp_car, &f->rank_span};
+    double **spa[] = {&f->sp_r, &f->sp_rm, &f->sp_exp, &f->sp_ar, &f->sp_var, &f->sp_sar, &f->sp_car};
     for (size_t i = 0; i < sizeof spa / sizeof *spa; i++, blk += ns)
         *spa[i] = blk;
     double **wa[] = {&f->car, &f->var_car, &f->scar, &f->csar, &f->bhar};
@@ -197,6 +202,10 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     f->est_off = ib;
     f->est_date = ib + L1;
     f->sp_date = ib + 2 * L1;
+    float *fb = (float *)(ib + ni);
+    f->rank_est = fb;
+    f->rank_sar = fb + L1;
+    f->rank_span = fb + 2 * L1;
     /* estimation residuals */
     for (size_t t = 0; t < L1; t++) {
         long k = eidx[t];
@@ -247,8 +256,10 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     memcpy(all + L1, f->sp_ar, ns * sizeof *all);
     /* ... and the median over E and the span (the middle of the same sorted values) */
     evs_rank_avg_ord(all, nall, rk, tmp, &f->median_ar, order);
-    memcpy(f->rank_est, rk, L1 * sizeof *rk);
-    memcpy(f->rank_span, rk + L1, ns * sizeof *rk);
+    for (size_t t = 0; t < L1; t++)
+        f->rank_est[t] = (float)rk[t];
+    for (size_t t = 0; t < ns; t++)
+        f->rank_span[t] = (float)rk[L1 + t];
     /* ... and the ranks of the SARs within E, from which every sample's GRANK
      * ranks follow (evs_tests.c): here, in the parallel phase, once per firm-event.
      * SAR_t = AR_t / sd_t with sd_t within a few per cent of s on most days, so
@@ -259,7 +270,9 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     for (size_t k = 0; k < nall; k++)
         if (order[k] < L1)
             est_order[ne++] = order[k];
-    evs_rank_avg_near(f->est_sar, L1, est_order, f->rank_sar, tmp, NULL);
+    evs_rank_avg_near(f->est_sar, L1, est_order, rk, tmp, NULL);
+    for (size_t t = 0; t < L1; t++)
+        f->rank_sar[t] = (float)rk[t];
     evs_free(tmp);
     /* the moments every r-bar pair on the same dates needs (evs_kp_rbar) */
     double sa = 0, ss = 0;

@@ -74,6 +74,17 @@ static double naive_median(const double *v, size_t n)
     return m;
 }
 
+/* the same midranks stored as the firm-event keeps them (float, exact) */
+static void naive_ranks_f(const double *v, size_t n, float *out)
+{
+    double *d = malloc(n * sizeof *d);
+    assert_non_null(d);
+    naive_ranks(v, n, d);
+    for (size_t i = 0; i < n; i++)
+        out[i] = (float)d[i];
+    free(d);
+}
+
 /* ---- hand-made firm-events ------------------------------------------- */
 
 static int est_off[NE] = {-10, -9, -8, -7, -6, -5, -4, -3};
@@ -81,12 +92,13 @@ static int est_date[NF][NE];
 static double est_ar[NF][NE] = {{0.01, -0.02, 0.00, 0.01, 0.03, -0.01, 0.02, -0.005},
                                 {-0.01, 0.01, 0.01, -0.02, 0.00, 0.02, -0.03, 0.015},
                                 {0.02, 0.00, -0.01, 0.01, -0.01, 0.01, 0.00, -0.02}};
-static double est_sar[NF][NE], rank_sar[NF][NE];
+static double est_sar[NF][NE];
+static float rank_sar[NF][NE];
 static double sp_ar[NF][NS] = {{-0.01, -0.05, 0.01}, {0.00, -0.04, -0.02}, {0.01, 0.02, -0.01}};
 static double sp_var[NF][NS] = {{1.1e-4, 1.3e-4, 1.05e-4}, {2.1e-4, 2.2e-4, 2.4e-4}, {0.9e-4, 1.0e-4, 0.95e-4}};
 static double sigma2[NF] = {1e-4, 2e-4, 0.8e-4};
 static double sp_zero[NS];
-static double rank_est[NF][NE], rank_span[NF][NS];
+static float rank_est[NF][NE], rank_span[NF][NS];
 /* windows: 0 = 0..0, 1 = -1..1 */
 static double car[NF][2], var_car[NF][2], scar[NF][2], csar[NF][2], bhar[NF][2];
 static evs_firm firms[NF];
@@ -118,15 +130,16 @@ static void build(void)
         f->sp_ar = sp_ar[i];
         f->sp_var = sp_var[i];
         f->sp_r = f->sp_rm = f->sp_exp = f->sp_sar = f->sp_car = sp_zero;
-        double all[NE + NS], rk[NE + NS];
+        double all[NE + NS];
+        float rk[NE + NS];
         memcpy(all, est_ar[i], sizeof est_ar[i]);
         memcpy(all + NE, sp_ar[i], sizeof sp_ar[i]);
-        naive_ranks(all, NE + NS, rk);
+        naive_ranks_f(all, NE + NS, rk);
         memcpy(rank_est[i], rk, sizeof rank_est[i]);
         memcpy(rank_span[i], rk + NE, sizeof rank_span[i]);
         f->rank_est = rank_est[i];
         f->rank_span = rank_span[i];
-        naive_ranks(est_sar[i], NE, rank_sar[i]); /* as evs_firm_compute_d keeps them */
+        naive_ranks_f(est_sar[i], NE, rank_sar[i]); /* as evs_firm_compute_d keeps them */
         f->rank_sar = rank_sar[i];
         f->median_ar = naive_median(all, NE + NS);
         /* windows */
@@ -345,7 +358,7 @@ static void test_grank_ties(void **state)
         scar[i][0] = (double)(i + 1);
         est_sar[i][2] = est_sar[i][5] = (double)(i + 1);
         est_sar[i][6] = (double)(i + 1) - 0.5;
-        naive_ranks(est_sar[i], NE, rank_sar[i]);
+        naive_ranks_f(est_sar[i], NE, rank_sar[i]);
     }
     evs_test_row out[EVS_NTESTS];
     run_hand(0, (evs_window){.first = 0, .last = 0}, out);
@@ -365,6 +378,7 @@ static void test_wilcoxon_by_hand(void **state)
     static int off0[1] = {-2};
     static int dt0[1] = {1};
     static double est0[1] = {0.0}, v1[1] = {1};
+    static float r1[1] = {1};
     double x[10] = {0.0094, 0.0238, -0.024, -0.0291, -0.0568, -0.084, -0.1076, -0.1321, -0.1376, -0.1534};
     evs_firm f[10];
     double cars[10][1], sc[10][1];
@@ -379,9 +393,9 @@ static void test_wilcoxon_by_hand(void **state)
         f[i].est_date = dt0;
         f[i].est_ar = est0;
         f[i].est_sar = est0;
-        f[i].rank_est = v1;
-        f[i].rank_span = v1;
-        f[i].rank_sar = v1;
+        f[i].rank_est = r1;
+        f[i].rank_span = r1;
+        f[i].rank_sar = r1;
         f[i].sp_ar = &x[i];
         f[i].sp_var = v1;
         f[i].fit.sigma2 = 1;
@@ -509,8 +523,8 @@ static void test_large_sample_chunks(void **state)
     evs_firm *F = calloc(NL, sizeof *F);
     int *off = malloc(NL * LE * sizeof *off), *date = malloc(NL * LE * sizeof *date);
     double *ar = malloc(NL * LE * sizeof *ar), *sar = malloc(NL * LE * sizeof *sar);
-    double *rk = malloc(NL * LE * sizeof *rk), *rks = malloc(NL * LE * sizeof *rks);
-    double *sp = malloc(NL * NS * sizeof *sp), *spv = malloc(NL * NS * sizeof *spv), *rksp = malloc(NL * NS * sizeof *rksp);
+    float *rk = malloc(NL * LE * sizeof *rk), *rks = malloc(NL * LE * sizeof *rks), *rksp = malloc(NL * NS * sizeof *rksp);
+    double *sp = malloc(NL * NS * sizeof *sp), *spv = malloc(NL * NS * sizeof *spv);
     double *win = malloc(NL * 5 * sizeof *win);
     assert_true(F && off && date && ar && sar && rk && rks && sp && spv && rksp && win);
     unsigned long long x = 12345;
@@ -525,7 +539,8 @@ static void test_large_sample_chunks(void **state)
         f->fit.sigma2 = 1e-4 * (1 + i % 7);
         int gap = i % 9 == 4; /* one estimation day missing: offsets not consecutive */
         f->n_est = LE;
-        double all[LE + NS], r2[LE + NS], common = U();
+        double all[LE + NS], common = U();
+        float r2[LE + NS];
         for (int t = 0; t < LE; t++) {
             off[i * LE + t] = -60 + t + (gap && t >= 20);
             date[i * LE + t] = f->day0_date + off[i * LE + t];
@@ -538,10 +553,10 @@ static void test_large_sample_chunks(void **state)
             spv[i * NS + t] = f->fit.sigma2 * 1.02;
             all[LE + t] = sp[i * NS + t];
         }
-        naive_ranks(all, LE + NS, r2);
+        naive_ranks_f(all, LE + NS, r2);
         memcpy(rk + i * LE, r2, LE * sizeof *r2);
         memcpy(rksp + i * NS, r2 + LE, NS * sizeof *r2);
-        naive_ranks(sar + i * LE, LE, rks + i * LE);
+        naive_ranks_f(sar + i * LE, LE, rks + i * LE);
         f->median_ar = naive_median(all, LE + NS);
         f->est_off = off + i * LE;
         f->est_date = date + i * LE;
