@@ -209,11 +209,27 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     /* estimation residuals */
     for (size_t t = 0; t < L1; t++) {
         long k = eidx[t];
-        const double *xk = dz->x + (size_t)k * kx;
         f->est_off[t] = (int)(k - k0);
         f->est_date[t] = a->date[k];
-        f->est_ar[t] = dz->y[k] - evs_model_expected_x(&f->fit, xk);
-        f->est_sar[t] = f->est_ar[t] / sqrt(evs_model_var_ar_x(&f->fit, xk));
+    }
+    if (p->model == EVS_MODEL_MARKET) {
+        /* the market model's expected return and forecast-error variance
+         * (evs_model_expected_x, evs_model_var_ar_x: the same expressions, so
+         * the same bits) over the estimation rows already gathered in ey, ex,
+         * without two calls a day */
+        double al = f->fit.alpha, be = f->fit.beta, s2 = f->fit.sigma2, c = 1.0 + 1.0 / (double)f->fit.L1;
+        double mm = f->fit.rm_mean, sxx = f->fit.rm_sxx;
+        for (size_t t = 0; t < L1; t++) {
+            double d = ex[t] - mm;
+            f->est_ar[t] = ey[t] - (al + be * ex[t]);
+            f->est_sar[t] = f->est_ar[t] / sqrt(s2 * (c + d * d / sxx));
+        }
+    } else {
+        for (size_t t = 0; t < L1; t++) {
+            const double *xk = dz->x + (size_t)eidx[t] * kx;
+            f->est_ar[t] = dz->y[eidx[t]] - evs_model_expected_x(&f->fit, xk);
+            f->est_sar[t] = f->est_ar[t] / sqrt(evs_model_var_ar_x(&f->fit, xk));
+        }
     }
     /* the event span */
     double car = 0;
