@@ -91,8 +91,43 @@ int evs_weekday(int days)
 
 size_t evs_date_lower(const int *dates, size_t n, int d)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
+    if (n == 0 || d <= dates[0])
+        return 0;
+    if (d > dates[n - 1])
+        return n;
+    /* dates[0] < d <= dates[n-1], so the answer is in 1..n-1 (and n >= 2).
+     * Trading days advance almost evenly through the calendar, so the straight
+     * line through the two ends points near the answer: start there, widen a
+     * bracket by doubling steps, then bisect it. A few probes close together
+     * in memory instead of log2(n) spread over the column (each a cache miss
+     * on a long series); uneven dates cost at most twice a plain bisection. */
+    size_t g = 1 + (size_t)((double)(d - dates[0]) / ((double)dates[n - 1] - (double)dates[0]) * (double)(n - 2));
+    size_t lo, hi, step = 1;
+    if (dates[g] >= d) { /* the answer is at or before g */
+        hi = g;
+        for (;;) {
+            size_t q = hi > step ? hi - step : 0;
+            if (dates[q] < d) {
+                lo = q + 1;
+                break;
+            }
+            hi = q;
+            step *= 2;
+        }
+    } else { /* after g */
+        lo = g + 1;
+        for (;;) {
+            size_t q = g + step < n - 1 ? g + step : n - 1;
+            if (dates[q] >= d) {
+                hi = q;
+                break;
+            }
+            lo = q + 1;
+            g = q;
+            step *= 2;
+        }
+    }
+    while (lo < hi) { /* dates[lo - 1] < d <= dates[hi] */
         size_t mid = lo + (hi - lo) / 2;
         if (dates[mid] < d)
             lo = mid + 1;

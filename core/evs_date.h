@@ -26,7 +26,8 @@ int evs_date_parse(const char *s, size_t len, int *out);
 int evs_digits(const char *s, int n, int *v);
 
 /* The first index i of the ascending dates[0..n-1] with dates[i] >= d (n
- * when there is none): a binary search, shared by every sorted date column. */
+ * when there is none), shared by every sorted date column: an interpolation
+ * guess, a doubling bracket and a bisection (evs_date.c). */
 size_t evs_date_lower(const int *dates, size_t n, int d);
 
 /* Write "YYYY-MM-DD" and a NUL into out (11 bytes). */

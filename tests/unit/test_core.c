@@ -100,6 +100,30 @@ static void test_date_lower(void **state)
                 want++;
             assert_int_equal(evs_date_lower(d, n, x), want);
         }
+    /* long columns: trading days with holes, runs of one date, a jump of years,
+     * queries before, inside and after, against a linear scan */
+    unsigned long long r = 99;
+    for (int rep = 0; rep < 200; rep++) {
+        size_t n = 1 + (size_t)(rep * 37 % 3000);
+        int *v = malloc(n * sizeof *v), day = 10000 + rep;
+        assert_non_null(v);
+        for (size_t i = 0; i < n; i++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            day += rep % 5 == 0 ? (int)(r % 3) /* repeats */ : 1 + (int)(r % 4);
+            if (rep % 7 == 1 && i == n / 3)
+                day += 5000; /* a gap of years: the guess lands far off */
+            v[i] = day;
+        }
+        for (int q = 0; q < 300; q++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            int x = v[0] - 5 + (int)(r % (unsigned long long)(v[n - 1] - v[0] + 11));
+            size_t want = 0;
+            while (want < n && v[want] < x)
+                want++;
+            assert_int_equal(evs_date_lower(v, n, x), want);
+        }
+        free(v);
+    }
 }
 
 static void test_dates_invalid(void **state)
