@@ -140,11 +140,11 @@ evs_status evs_activity_run(const evs_firm *const *f, const evs_volume *const *v
     if (n == 0)
         return EVS_OK;
     size_t L2 = (size_t)(win.last - win.first + 1);
-    double *x = evs_malloc(n * sizeof *x), *cav = evs_malloc(n * sizeof *cav);
+    double *x = evs_malloc(2 * n * sizeof *x), *cav = x ? x + n : NULL; /* one block */
     double *sum = NULL;
     size_t *cnt = NULL;
     evs_status st = EVS_OK;
-    if (!x || !cav) {
+    if (!x) {
         st = evs_nomem(e);
         goto out;
     }
@@ -197,12 +197,12 @@ evs_status evs_activity_run(const evs_firm *const *f, const evs_volume *const *v
     row(&out[EVS_A_VOLUME_BMP], nv, mc, t, (double)nv - 1, evs_p_student(t, (double)nv - 1));
     /* crude dependence adjustment: AAV per estimation offset, its sd over those offsets */
     size_t no = (size_t)(hi - lo + 1);
-    sum = evs_calloc(no, sizeof *sum);
-    cnt = evs_calloc(no, sizeof *cnt);
-    if (!sum || !cnt) {
+    sum = evs_calloc(1, no * (sizeof *sum + sizeof *cnt)); /* one zeroed block: sums, then counts */
+    if (!sum) {
         st = evs_nomem(e);
         goto out;
     }
+    cnt = (size_t *)(void *)(sum + no);
     for (size_t i = 0; i < n; i++) {
         if (!v[i]->ok)
             continue;
@@ -228,8 +228,6 @@ evs_status evs_activity_run(const evs_firm *const *f, const evs_volume *const *v
     }
 out:
     evs_free(x);
-    evs_free(cav);
     evs_free(sum);
-    evs_free(cnt);
     return st;
 }

@@ -430,11 +430,6 @@ static evs_status event_tests(const evs_study *s, evs_event_result *er, evs_err 
         return evs_errf(e, EVS_ERR_DATA, "%s:%d: event %s: no security left to analyse (%s)", s->path, ev->line,
                         ev->name, why);
     }
-    /* included firms */
-    const evs_firm **ok = evs_malloc(er->nok * sizeof *ok);
-    size_t *widx = evs_malloc(er->nok * sizeof *widx);
-    double *col = evs_malloc(er->nok * sizeof *col), *col2 = evs_malloc(er->nok * sizeof *col2);
-    er->tests = evs_calloc(ev->p.nwindows, sizeof *er->tests);
     /* the event span comes from the windows (an excluded firm may never have set its own) */
     er->span_first = ev->p.windows[0].first;
     er->span_last = ev->p.windows[0].last;
@@ -443,18 +438,30 @@ static evs_status event_tests(const evs_study *s, evs_event_result *er, evs_err 
         er->span_last = ev->p.windows[w].last > er->span_last ? ev->p.windows[w].last : er->span_last;
     }
     er->nspan = (size_t)(er->span_last - er->span_first + 1);
-    er->date = evs_malloc(er->nspan * sizeof *er->date);
-    er->n = evs_malloc(er->nspan * sizeof *er->n);
-    double **cols[] = {&er->aar, &er->caar, &er->se_aar, &er->se_caar};
-    int bad = !ok || !widx || !col || !col2 || !er->tests || !er->date || !er->n;
-    for (size_t i = 0; i < 4; i++)
-        if (!(*cols[i] = evs_malloc(er->nspan * sizeof(double))))
-            bad = 1;
+    /* the results in one block owned by er->tests (evs_run_free): the test rows,
+     * then AAR, CAAR and their standard errors, the counts, the dates */
+    size_t nw = ev->p.nwindows, ns = er->nspan;
+    er->tests = evs_calloc(1, nw * sizeof *er->tests + ns * (4 * sizeof(double) + sizeof(size_t) + sizeof(int)));
+    /* and the included firms with their scratch columns, in one block freed below */
+    const evs_firm **ok = evs_malloc(er->nok * (sizeof *ok + sizeof(size_t) + 2 * sizeof(double)));
+    size_t *widx = NULL;
+    double *col = NULL, *col2 = NULL;
     evs_status st = EVS_OK;
-    if (bad) {
+    if (!er->tests || !ok) {
+        evs_free(er->tests);
+        er->tests = NULL;
         st = evs_nomem(e);
         goto out;
     }
+    er->aar = (double *)(void *)(er->tests + nw);
+    er->caar = er->aar + ns;
+    er->se_aar = er->caar + ns;
+    er->se_caar = er->se_aar + ns;
+    er->n = (size_t *)(void *)(er->se_caar + ns);
+    er->date = (int *)(void *)(er->n + ns);
+    col = (double *)(void *)(ok + er->nok);
+    col2 = col + er->nok;
+    widx = (size_t *)(void *)(col2 + er->nok);
     size_t m = 0;
     for (size_t i = 0; i < er->nfirm; i++)
         if (er->firm[i].ok)
@@ -493,9 +500,6 @@ static evs_status event_tests(const evs_study *s, evs_event_result *er, evs_err 
     }
 out:
     evs_free(ok);
-    evs_free(widx);
-    evs_free(col);
-    evs_free(col2);
     return st;
 }
 
@@ -669,10 +673,10 @@ static evs_status event_activity(const job *jb, size_t k, evs_err *e)
         return EVS_OK;
     er->vol = evs_calloc(er->nfirm + 1, sizeof *er->vol);
     er->act = evs_calloc(p->nwindows, sizeof *er->act);
-    const evs_firm **okf = evs_malloc((er->nok + 1) * sizeof *okf);
-    const evs_volume **okv = evs_malloc((er->nok + 1) * sizeof *okv);
+    const evs_firm **okf = evs_malloc((er->nok + 1) * (sizeof *okf + sizeof(evs_volume *))); /* and okv */
+    const evs_volume **okv = okf ? (const evs_volume **)(void *)(okf + er->nok + 1) : NULL;
     evs_status st = EVS_OK;
-    if (!er->vol || !er->act || !okf || !okv)
+    if (!er->vol || !er->act || !okf)
         st = evs_nomem(e);
     size_t m = 0;
     for (size_t i = 0, j = jb->ev_first[k]; i < er->nfirm && st == EVS_OK; i++, j++)
@@ -686,7 +690,6 @@ static evs_status event_activity(const job *jb, size_t k, evs_err *e)
     for (size_t i = 0; er->vol && i < er->nfirm; i++)
         evs_volume_drop_estimation(&er->vol[i]);
     evs_free(okf);
-    evs_free(okv);
     return st;
 }
 
@@ -1307,13 +1310,7 @@ void evs_run_free(evs_run *r)
         for (size_t i = 0; i < er->nfirm; i++)
             evs_firm_free(&er->firm[i]);
         evs_free(er->firm);
-        evs_free(er->date);
-        evs_free(er->n);
-        evs_free(er->aar);
-        evs_free(er->caar);
-        evs_free(er->se_aar);
-        evs_free(er->se_caar);
-        evs_free(er->tests);
+        evs_free(er->tests); /* owns aar, caar, se_aar, se_caar, n and date too (event_tests) */
         for (size_t i = 0; er->vol && i < er->nfirm; i++)
             evs_volume_free(&er->vol[i]);
         evs_free(er->vol);

@@ -63,7 +63,7 @@ typedef struct evs_event_result {
     int *date;      /* common date of each span day, EVS_NO_DATE when firms differ */
     size_t *n;
     double *aar, *caar, *se_aar, *se_caar;
-    evs_test_row (*tests)[EVS_NTESTS]; /* per window of def->p */
+    evs_test_row (*tests)[EVS_NTESTS]; /* per window of def->p; one block with date, n, aar ... se_caar */
     evs_volume *vol;                   /* per firm: abnormal log volume (evs_activity.h) */
     evs_test_row (*act)[EVS_NACT];     /* per window: the volume and volatility tests */
 } evs_event_result;

@@ -299,9 +299,11 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
     double dN = (double)N, L2 = (double)(s->win.last - s->win.first + 1);
     /* firm-events sharing their day 0 with another one of the sample */
     size_t clustered = 0;
-    int *d0 = evs_malloc(N * sizeof *d0 + 1);
-    if (!d0)
+    /* one scratch block: the CARs, the SCARs, the days 0 */
+    double *car = evs_malloc(N * (2 * sizeof(double) + sizeof(int)) + 1), *scar = car ? car + N : NULL;
+    if (!car)
         return evs_nomem(e);
+    int *d0 = (int *)(void *)(scar + N);
     for (size_t i = 0; i < N; i++)
         d0[i] = s->firm[i]->day0_date;
     qsort(d0, N, sizeof *d0, cmp_int);
@@ -312,20 +314,15 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         clustered += b > a ? b - a + 1 : 0;
         a = b + 1;
     }
-    evs_free(d0);
     for (int t = 0; t < EVS_NTESTS; t++) {
         set(&out[t], N, NAN, NAN, NAN, 0);
         out[t].p_boot = NAN;
         out[t].clustered = clustered;
         out[t].rbar = s->rbar;
     }
-    if (N == 0)
-        return EVS_OK;
-    double *car = evs_malloc(N * sizeof *car), *scar = evs_malloc(N * sizeof *scar);
-    if (!car || !scar) {
+    if (N == 0) {
         evs_free(car);
-        evs_free(scar);
-        return evs_nomem(e);
+        return EVS_OK;
     }
     double sum_var = 0, sum_scar = 0, sum_csar = 0, sum_dd = 0, phat = 0;
     size_t wpos = 0;
@@ -353,10 +350,11 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
      * fuse_days): the per-offset sums of BW-CDA, Corrado, Corrado-Zivney,
      * Lamb and GRANK, and the generalized sign test's p_hat. */
     size_t noff = (size_t)(max_off - min_off + 1), nch = (N + FUSE_CHUNK - 1) / FUSE_CHUNK;
-    double *aar_sum = evs_calloc(nch * (NSUMS * noff + 2) + 1, sizeof(double));
-    size_t *cnt_est = evs_calloc(nch * 2 * noff + 1, sizeof(size_t));
-    if (!aar_sum || !cnt_est)
+    /* one zeroed block: each chunk's sums, then each chunk's counts */
+    double *aar_sum = evs_calloc(1, nch * ((NSUMS * noff + 2) * sizeof(double) + 2 * noff * sizeof(size_t)) + 1);
+    if (!aar_sum)
         goto nomem;
+    size_t *cnt_est = (size_t *)(void *)(aar_sum + nch * (NSUMS * noff + 2));
     int grank = N > 1 && sd_scar > 0;
     fuse_job fj = {s, min_off, noff, grank ? sd_scar : NAN, aar_sum, cnt_est};
     evs_par_for(nch, s->jobs, fuse_chunk, &fj);
@@ -535,9 +533,7 @@ nomem:
     st = evs_nomem(e);
 done:
     evs_free(aar_sum);
-    evs_free(cnt_est);
     evs_free(car);
-    evs_free(scar);
     return st;
 }
 
