@@ -243,50 +243,50 @@ double evs_rank_avg_ord(const double *v, size_t n, double *out, evs_ranked *tmp,
     const uint64_t top = ~(((uint64_t)1 << 40) - 1); /* the top three bytes */
     if (n <= 48) {
         insertion_u64(w, n); /* by truncated key, then index */
+        for (size_t a = 0; a < n;) { /* groups of one truncated key: by full value */
+            size_t b = a + 1;
+            while (b < n && (w[b] & ~lowmask) == (w[a] & ~lowmask))
+                b++;
+            if (b - a > 1)
+                insertion_by_value(w + a, b - a, v, lowmask);
+            a = b;
+        }
     } else {
         uint64_t *r = lsd_bytes(w, w2, n, 5, 7);
         if (r != w) { /* the sorted words are in the scratch half: use it */
             w2 = w;
             w = r;
         }
-        /* runs of one prefix: short ones by insertion on the values, long
-         * ones by the lower bytes first (down to the index bits) */
+        /* runs of one prefix: a short one by insertion on the values; a long
+         * one by its lower bytes first (down to the index bits), then each
+         * group of one truncated key by value (ties stay together) */
         int b0 = ib / 8;
         for (size_t a = 0; a < n;) {
             size_t b = a + 1;
             while (b < n && (w[b] & top) == (w[a] & top))
                 b++;
-            if (b - a > RANK_SHORT_RUN && b0 <= 4) {
-                uint64_t *s = lsd_bytes(w + a, w2, b - a, b0, 4);
-                if (s != w + a)
-                    memcpy(w + a, s, (b - a) * sizeof *w);
+            if (b - a > RANK_SHORT_RUN) {
+                uint64_t *s2 = lsd_bytes(w + a, w2, b - a, b0, 4);
+                if (s2 != w + a)
+                    memcpy(w + a, s2, (b - a) * sizeof *w);
+                for (size_t c = a; c < b;) {
+                    size_t d = c + 1;
+                    while (d < b && (w[d] & ~lowmask) == (w[c] & ~lowmask))
+                        d++;
+                    if (d - c > 1)
+                        insertion_by_value(w + c, d - c, v, lowmask);
+                    c = d;
+                }
+            } else if (b - a > 1) {
+                insertion_by_value(w + a, b - a, v, lowmask);
             }
             a = b;
         }
     }
-    /* groups of one truncated key (after the radix: short runs of one prefix
-     * are still in index order and need the full comparison too): order them
-     * by full value; ties stay together */
-    for (size_t a = 0; a < n;) {
-        size_t b = a + 1;
-        uint64_t m = (n <= 48) ? ~lowmask : top;
-        while (b < n && (w[b] & m) == (w[a] & m))
-            b++;
-        if (b - a > RANK_SHORT_RUN && n > 48) {
-            /* a long prefix run, already sorted by truncated key: fix each truncated-key group */
-            for (size_t c = a; c < b;) {
-                size_t d = c + 1;
-                while (d < b && (w[d] & ~lowmask) == (w[c] & ~lowmask))
-                    d++;
-                insertion_by_value(w + c, d - c, v, lowmask);
-                c = d;
-            }
-        } else if (b - a > 1) {
-            insertion_by_value(w + a, b - a, v, lowmask);
-        }
-        a = b;
-    }
-#define AT(k) v[w[k] & lowmask]
+    /* the indices in ascending order of value (into the words' own space) */
+    for (size_t k = 0; k < n; k++)
+        w[k] &= lowmask;
+#define AT(k) v[w[k]]
     if (median)
         *median = n % 2 ? AT(n / 2) : 0.5 * (AT(n / 2 - 1) + AT(n / 2));
     double ties = 0;
@@ -295,15 +295,19 @@ double evs_rank_avg_ord(const double *v, size_t n, double *out, evs_ranked *tmp,
         double x = AT(a);
         while (b + 1 < n && AT(b + 1) == x)
             b++;
-        double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
-        ties += t * t * t - t;
-        for (size_t k = a; k <= b; k++)
-            out[w[k] & lowmask] = r;
+        if (b == a) { /* no tie: the usual case */
+            out[w[a]] = (double)a + 1.0;
+        } else {
+            double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
+            ties += t * t * t - t;
+            for (size_t k = a; k <= b; k++)
+                out[w[k]] = r;
+        }
         a = b + 1;
     }
     if (order)
         for (size_t k = 0; k < n; k++)
-            order[k] = (uint32_t)(w[k] & lowmask);
+            order[k] = (uint32_t)w[k];
 #undef AT
     return ties;
 }
