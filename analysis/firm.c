@@ -127,42 +127,43 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
         if (++kept == want)
             break;
     }
+    /* one scratch block for the fit and the ranks (freed below) instead of six
+     * allocations: a firm-event's cost is a few microseconds, malloc's is not
+     * negligible. Sized for every row of the window (B >= L1), so the usable
+     * rows are found and gathered in one pass. */
+    size_t kx = dz->k, B = (size_t)(e2 - lo + 1);
+    size_t ns = (size_t)(s2 - s1 + 1), nw = p->nwindows, nb = B + ns;
+    evs_ranked *tmp = evs_malloc(nb * sizeof *tmp + B * sizeof(long) + (B * (kx + 1) + 2 * nb) * sizeof(double) +
+                                 2 * nb * sizeof(uint32_t));
+    if (!tmp)
+        return evs_nomem(e);
+    long *eidx = (long *)(tmp + nb);
+    double *ey = (double *)(eidx + B), *ex = ey + B, *all = ex + B * kx, *rk = all + nb;
+    uint32_t *order = (uint32_t *)(rk + nb), *est_order = order + nb;
     size_t L1 = 0;
     for (long t = lo; t <= e2; t++)
-        if (!(skip && skip[t]) && evs_design_row_ok(dz, (size_t)t))
+        if (!(skip && skip[t]) && evs_design_row_ok(dz, (size_t)t)) {
+            eidx[L1] = t;
+            ey[L1] = dz->y[t];
+            memcpy(ex + L1 * kx, dz->x + (size_t)t * kx, kx * sizeof *ex);
             L1++;
+        }
     f->n_est = L1;
     f->est_first_date = a->date[lo];
     f->est_last_date = a->date[e2];
     f->fit.L1 = (int)L1;
+    size_t nall = L1 + ns;
     if ((int)L1 < p->min_estimation) {
         snprintf(f->reason, sizeof f->reason, "too few estimation returns (n=%zu, min_estimation=%d)", L1,
                  p->min_estimation);
+        evs_free(tmp);
         return EVS_OK;
     }
-    size_t kx = dz->k;
-    size_t ns = (size_t)(s2 - s1 + 1), nw = p->nwindows, nall = L1 + ns;
     if (nall >= ((size_t)1 << 23)) { /* the midranks are kept as float (evs_firm.h) */
         evs_firm_exclude(f, "estimation and event windows of %zu returns: more than 8,388,607", nall);
+        evs_free(tmp);
         return EVS_OK;
     }
-    /* one scratch block for the fit and the ranks (freed below) instead of six
-     * allocations: a firm-event's cost is a few microseconds, malloc's is not negligible */
-    evs_ranked *tmp = evs_malloc(nall * sizeof *tmp + L1 * sizeof(long) + (L1 * (kx + 1) + 2 * nall) * sizeof(double) +
-                                 2 * nall * sizeof(uint32_t));
-    if (!tmp)
-        return evs_nomem(e);
-    long *eidx = (long *)(tmp + nall);
-    double *ey = (double *)(eidx + L1), *ex = ey + L1, *all = ex + L1 * kx, *rk = all + nall;
-    uint32_t *order = (uint32_t *)(rk + nall), *est_order = order + nall;
-    size_t m = 0;
-    for (long t = lo; t <= e2; t++)
-        if (!(skip && skip[t]) && evs_design_row_ok(dz, (size_t)t)) {
-            eidx[m] = t;
-            ey[m] = dz->y[t];
-            memcpy(ex + m * kx, dz->x + (size_t)t * kx, kx * sizeof *ex);
-            m++;
-        }
     int frc = evs_model_fit_x(p->model, p->dimson_lags, ey, ex, L1, &f->fit, f->reason, sizeof f->reason);
     if (frc != 0) {
         evs_free(tmp);
