@@ -145,6 +145,21 @@ static void insertion_by_value(uint64_t *w, size_t n, const double *v, uint64_t 
     }
 }
 
+/* Each group of words with one truncated key (w & ~lowmask) put in order of
+ * the full values they index (true ties, or values a few units in the last
+ * place apart); ties stay together. */
+static void order_key_groups(uint64_t *w, size_t n, const double *v, uint64_t lowmask)
+{
+    for (size_t a = 0; a < n;) {
+        size_t b = a + 1;
+        while (b < n && (w[b] & ~lowmask) == (w[a] & ~lowmask))
+            b++;
+        if (b - a > 1)
+            insertion_by_value(w + a, b - a, v, lowmask);
+        a = b;
+    }
+}
+
 /* Stable LSD passes over bytes b0..b1 of w[0..n-1] (scratch w2, n words).
  * Returns the array that holds the result (w or w2). A pass is skipped when
  * every word has the same byte there. */
@@ -192,10 +207,14 @@ static double ranks_from_order(const double *v, size_t n, const uint32_t *idx, d
         double x = v[idx[a]];
         while (b + 1 < n && v[idx[b + 1]] == x)
             b++;
-        double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
-        ties += t * t * t - t;
-        for (size_t k = a; k <= b; k++)
-            out[idx[k]] = r;
+        if (b == a) { /* no tie: the usual case */
+            out[idx[a]] = (double)a + 1.0;
+        } else {
+            double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
+            ties += t * t * t - t;
+            for (size_t k = a; k <= b; k++)
+                out[idx[k]] = r;
+        }
         a = b + 1;
     }
     return ties;
@@ -243,14 +262,7 @@ double evs_rank_avg_ord(const double *v, size_t n, double *out, evs_ranked *tmp,
     const uint64_t top = ~(((uint64_t)1 << 40) - 1); /* the top three bytes */
     if (n <= 48) {
         insertion_u64(w, n); /* by truncated key, then index */
-        for (size_t a = 0; a < n;) { /* groups of one truncated key: by full value */
-            size_t b = a + 1;
-            while (b < n && (w[b] & ~lowmask) == (w[a] & ~lowmask))
-                b++;
-            if (b - a > 1)
-                insertion_by_value(w + a, b - a, v, lowmask);
-            a = b;
-        }
+        order_key_groups(w, n, v, lowmask);
     } else {
         uint64_t *r = lsd_bytes(w, w2, n, 5, 7);
         if (r != w) { /* the sorted words are in the scratch half: use it */
@@ -269,45 +281,16 @@ double evs_rank_avg_ord(const double *v, size_t n, double *out, evs_ranked *tmp,
                 uint64_t *s2 = lsd_bytes(w + a, w2, b - a, b0, 4);
                 if (s2 != w + a)
                     memcpy(w + a, s2, (b - a) * sizeof *w);
-                for (size_t c = a; c < b;) {
-                    size_t d = c + 1;
-                    while (d < b && (w[d] & ~lowmask) == (w[c] & ~lowmask))
-                        d++;
-                    if (d - c > 1)
-                        insertion_by_value(w + c, d - c, v, lowmask);
-                    c = d;
-                }
+                order_key_groups(w + a, b - a, v, lowmask);
             } else if (b - a > 1) {
                 insertion_by_value(w + a, b - a, v, lowmask);
             }
             a = b;
         }
     }
-    /* the indices in ascending order of value (into the words' own space) */
+    /* the indices in ascending order of value (into order, or the free half of tmp) */
+    uint32_t *idx = order ? order : (uint32_t *)(void *)w2;
     for (size_t k = 0; k < n; k++)
-        w[k] &= lowmask;
-#define AT(k) v[w[k]]
-    if (median)
-        *median = n % 2 ? AT(n / 2) : 0.5 * (AT(n / 2 - 1) + AT(n / 2));
-    double ties = 0;
-    for (size_t a = 0; a < n;) {
-        size_t b = a;
-        double x = AT(a);
-        while (b + 1 < n && AT(b + 1) == x)
-            b++;
-        if (b == a) { /* no tie: the usual case */
-            out[w[a]] = (double)a + 1.0;
-        } else {
-            double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
-            ties += t * t * t - t;
-            for (size_t k = a; k <= b; k++)
-                out[w[k]] = r;
-        }
-        a = b + 1;
-    }
-    if (order)
-        for (size_t k = 0; k < n; k++)
-            order[k] = (uint32_t)w[k];
-#undef AT
-    return ties;
+        idx[k] = (uint32_t)(w[k] & lowmask);
+    return ranks_from_order(v, n, idx, out, median);
 }
