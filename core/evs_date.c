@@ -101,7 +101,7 @@ size_t evs_date_lower(const int *dates, size_t n, int d)
      * bracket by doubling steps, then bisect it. A few probes close together
      * in memory instead of log2(n) spread over the column (each a cache miss
      * on a long series); uneven dates cost at most twice a plain bisection. */
-    size_t g = 1 + (size_t)((double)(d - dates[0]) / ((double)dates[n - 1] - (double)dates[0]) * (double)(n - 2));
+    size_t g = 1 + (size_t)(((double)d - (double)dates[0]) / ((double)dates[n - 1] - (double)dates[0]) * (double)(n - 2));
     size_t lo, hi, step = 1;
     if (dates[g] >= d) { /* the answer is at or before g */
         hi = g;

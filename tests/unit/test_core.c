@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,16 @@ static void test_date_lower(void **state)
             while (want < n && d[want] < x)
                 want++;
             assert_int_equal(evs_date_lower(d, n, x), want);
+        }
+    /* the ends of int: no overflow in the interpolation */
+    static const int ext[] = {INT_MIN, INT_MIN + 1, -5, 0, 7, INT_MAX - 1, INT_MAX};
+    static const int qs[] = {INT_MIN, INT_MIN + 1, INT_MIN + 2, -6, -5, 0, 1, 8, INT_MAX - 1, INT_MAX};
+    for (size_t n = 0; n <= sizeof ext / sizeof *ext; n++)
+        for (size_t q = 0; q < sizeof qs / sizeof *qs; q++) {
+            size_t want = 0;
+            while (want < n && ext[want] < qs[q])
+                want++;
+            assert_int_equal(evs_date_lower(ext, n, qs[q]), want);
         }
     /* long columns: trading days with holes, runs of one date, a jump of years,
      * queries before, inside and after, against a linear scan */
