@@ -1,5 +1,6 @@
 /* fuzz_factors.c — libFuzzer target: Ken French factor files
- * (core/evs_factors.h evs_factors_parse). */
+ * (core/evs_factors.h evs_factors_parse), and the row lookup on what it parsed. */
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +20,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t j = 0; j < f.ncol; j++)
                 if (!f.names[j])
                     abort();
+            /* the lookup (evs_date_lower's interpolation search) finds every row,
+             * and nothing between rows */
+            if (evs_factors_find(&f, f.date[i]) != (long)i)
+                abort();
+            if (f.date[i] > INT_MIN && (i == 0 || f.date[i] - 1 > f.date[i - 1]) && evs_factors_find(&f, f.date[i] - 1) >= 0)
+                abort();
         }
         evs_factors_free(&f);
     } else if (!e.msg[0]) {
