@@ -1249,6 +1249,7 @@ evs_status evs_run_study_opts(const evs_study *s, const evs_run_opts *o, const e
         atomic_init(&jb.left[k], r->ev[k].nfirm);
     atomic_init(&jb.firm_failed, 0);
     evs_par_for(total, jobs, firm_item, &jb);
+    r->sec_firms = now() - t1;
     for (size_t k = 0; k < r->nev && !jb.firm_failed; k++)
         if (r->ev[k].nfirm == 0) /* no firm-event to trigger it */
             event_item(&jb, k);
@@ -1262,8 +1263,11 @@ evs_status evs_run_study_opts(const evs_study *s, const evs_run_opts *o, const e
     st = evs_intraday_warn(r, w, e);
     if (st != EVS_OK)
         goto out;
-    if (r->nev > 1)
+    if (r->nev > 1) {
+        double tp = now();
         st = run_pooled(r, e);
+        r->sec_pooled = now() - tp;
+    }
     for (size_t k = 0; k < r->nev; k++)
         for (size_t i = 0; i < r->ev[k].nfirm; i++)
             note_used(&r->ev[k].firm[i], "futures roll days removed from the returns", r->ev[k].firm[i].rolls,

@@ -92,11 +92,14 @@ typedef struct evs_run {
     time_t run_at;
     /* how the run went (for --timings and make bench): threads used, files'
      * rows and bytes, firm-events, wall-clock seconds of loading (read, parse,
-     * check) and of the analysis (align, fit, firm-events, AAR, tests, pooled),
-     * and the CPU seconds of each (all threads together) */
+     * check: jumps, data gaps) and of the analysis (align, fit, firm-events,
+     * AAR, tests, pooled), and the CPU seconds of each (all threads together);
+     * within the analysis, the wall-clock seconds of the firm-events with their
+     * events' cross-sections and of the pooled sample (the rest: notes, warnings) */
     int jobs;
     size_t rows_loaded, bytes_loaded, nfirm_events;
     double sec_load, sec_analysis, cpu_load, cpu_analysis;
+    double sec_firms, sec_pooled;
 } evs_run;
 
 typedef struct evs_run_opts {

@@ -14,7 +14,8 @@
 #     should stay flat: linear growth);
 #   - that --jobs 1 and --jobs N wrote identical result files.
 # The figures come from `evstudy run --timings` (what users run; the phases are
-# timed inside the program) and are the best of BENCH_REPS runs (default 3).
+# timed inside the program, the analysis also split into its parts) and are
+# the best of BENCH_REPS runs (default 3).
 #
 # Environment: BENCH_REPS (3), BENCH_JOBS (online CPUs), BENCH_SIZES
 # ("200x1250 2000x5000": securities x days, 5 events per security).
@@ -95,7 +96,10 @@ for size in $SIZES; do
       set -- $ld; lw=$1 lc=$2
       set -- $an; aw=$1 ac=$2
       if [ -z "$best_load" ] || awk "BEGIN { exit !($lw < ${best_load%% *}) }"; then best_load="$lw $lc"; fi
-      if [ -z "$best_an" ] || awk "BEGIN { exit !($aw < ${best_an%% *}) }"; then best_an="$aw $ac"; fi
+      if [ -z "$best_an" ] || awk "BEGIN { exit !($aw < ${best_an%% *}) }"; then
+        best_an="$aw $ac"
+        parts=$(sed -E 's/.*firm-events and their events ([0-9.]+) s, pooled ([0-9.]+) s, notes (-?[0-9.]+) s.*/\1 \2 \3/' <<<"$line")
+      fi
       if [ -z "$best_total" ] || awk "BEGIN { exit !($total < ${best_total%% *}) }"; then best_total="$total $wr $rss"; fi
     done
     set -- $best_load; lw=$1 lc=$2
@@ -107,6 +111,9 @@ for size in $SIZES; do
     echo "      load      $(calc "%7.0f" "$bytes / 1e6 / $lw") MB/s wall, $(calc "%5.0f" "$bytes / 1e6 / $lc") MB/s per CPU-second" \
          "($(calc "%.3f" "$lw") s; $(calc "%.2f" "($bytes / $lw) / ($bytes / $tcat)") x cat, $(calc "%.2f" "($bytes / $lw) / ($bytes / $twc)") x wc -l)"
     echo "      analysis  $(calc "%7.0f" "$nfe / $aw") firm-events/s wall, $(calc "%5.0f" "$nfe / $ac") per CPU-second ($(calc "%.3f" "$aw") s)"
+    set -- $parts
+    echo "                where: firm-events with their events' cross-sections $(calc "%.3f" "$1") s, pooled ALL $(calc "%.3f" "$2") s, notes and warnings $(calc "%.3f" "$3") s" \
+         "($(calc "%.1f" "1e6 * $1 / $nfe") + $(calc "%.1f" "1e6 * $2 / $nfe") + $(calc "%.1f" "1e6 * $3 / $nfe") us per firm-event)"
     echo "      write     $(calc "%.3f" "$wr") s (all result files); whole command $(calc "%.3f" "$tt") s"
     echo "      peak memory $(calc "%.0f" "$rss / 1024") MB (maximum resident set, /usr/bin/time -f %M) = $(calc "%.2f" "$rss * 1024 / $bytes") x the price files"
   done

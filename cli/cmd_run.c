@@ -114,9 +114,11 @@ int cmd_run(int argc, char **argv)
         if (timings)
             fprintf(stderr,
                     "evstudy: timings: jobs %d; load %.6f s, cpu %.6f s (%zu files, %zu rows, %zu bytes); "
-                    "analysis %.6f s, cpu %.6f s (%zu firm-events); write %.6f s\n",
+                    "analysis %.6f s, cpu %.6f s (%zu firm-events: firm-events and their events %.6f s, "
+                    "pooled %.6f s, notes %.6f s); write %.6f s\n",
                     r.jobs, r.sec_load, r.cpu_load, r.ndata, r.rows_loaded, r.bytes_loaded, r.sec_analysis,
-                    r.cpu_analysis, r.nfirm_events,
+                    r.cpu_analysis, r.nfirm_events, r.sec_firms, r.sec_pooled,
+                    r.sec_analysis - r.sec_firms - r.sec_pooled,
                     (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
         if (st == EVS_OK && !quiet)
             cli_print_summary(&r, outdir);
