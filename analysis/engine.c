@@ -550,7 +550,7 @@ static evs_status run_pooled(evs_run *r, evs_err *e)
         }
         evs_pooled *pl = &r->pooled[r->npooled];
         pl->win = win;
-        evs_sample smp = {f,   widx, m, win, r->pooled_rbar, r->study->defaults.bootstrap, r->study->defaults.seed,
+        evs_sample smp = {f, widx, m, win, r->pooled_rbar, r->study->defaults.bootstrap, r->study->defaults.seed,
                           r->jobs};
         if ((st = evs_tests_run(&smp, pl->rows, e)) != EVS_OK)
             goto out;
