@@ -543,37 +543,19 @@ static int pair_corr(const evs_firm *a, const evs_firm *b, double *r)
     /* two passes over the merged dates: means, then moments */
     double sa = 0, sb = 0;
     size_t n = 0, i = 0, j = 0;
-    if (a->n_est == b->n_est && memcmp(a->est_date, b->est_date, a->n_est * sizeof *a->est_date) == 0) {
-        /* the same dates (the usual case for firms of one event): the same
-         * sums in the same order as the merge below, without its branches */
+    if (a->est_moments && b->est_moments && a->n_est == b->n_est &&
+        memcmp(a->est_date, b->est_date, a->n_est * sizeof *a->est_date) == 0) {
+        /* the same dates (the usual case for firms of one event), with each
+         * firm-event's mean and sum of squares computed once, in the order the
+         * merge below would sum them (evs_firm_compute_d): only the cross
+         * products are left, and the result is the merge's to the bit */
         n = a->n_est;
-        if (n < 3)
+        if (n < 3 || !(a->est_ss > 0 && b->est_ss > 0))
             return -1;
-        if (a->est_moments && b->est_moments) {
-            /* each firm-event's mean and sum of squares, computed once in the same
-             * order as below (evs_firm_compute_d): only the cross products are left */
-            double ma = a->est_mean, mb = b->est_mean, sab = 0;
-            if (!(a->est_ss > 0 && b->est_ss > 0))
-                return -1;
-            for (i = 0; i < n; i++)
-                sab += (a->est_ar[i] - ma) * (b->est_ar[i] - mb);
-            *r = sab / sqrt(a->est_ss * b->est_ss);
-            return 0;
-        }
-        for (i = 0; i < n; i++) {
-            sa += a->est_ar[i];
-            sb += b->est_ar[i];
-        }
-        double ma = sa / (double)n, mb = sb / (double)n, sab = 0, saa = 0, sbb = 0;
-        for (i = 0; i < n; i++) {
-            double x = a->est_ar[i] - ma, y = b->est_ar[i] - mb;
-            sab += x * y;
-            saa += x * x;
-            sbb += y * y;
-        }
-        if (!(saa > 0 && sbb > 0))
-            return -1;
-        *r = sab / sqrt(saa * sbb);
+        double ma = a->est_mean, mb = b->est_mean, sab = 0;
+        for (i = 0; i < n; i++)
+            sab += (a->est_ar[i] - ma) * (b->est_ar[i] - mb);
+        *r = sab / sqrt(a->est_ss * b->est_ss);
         return 0;
     }
     while (i < a->n_est && j < b->n_est) {
