@@ -83,6 +83,19 @@ double evs_model_expected_x(const evs_fit *f, const double *x);
 int evs_model_can_predict(const evs_fit *f, const double *x);
 /* Var(AR_t) for a day with regressors x. */
 double evs_model_var_ar_x(const evs_fit *f, const double *x);
+/* The one-beta models' (market, dimson, scholes-williams) expected return and
+ * Var(AR_t) = s^2 [1 + 1/L1 + (Rm_t - Rm_bar)^2 / Sxx] at market return rm:
+ * what evs_model_expected_x and evs_model_var_ar_x return for them, inline for
+ * the loop over every estimation day of every firm-event (firm.c). */
+static inline double evs_model_expected_1b(const evs_fit *f, double rm)
+{
+    return f->alpha + f->beta * rm;
+}
+static inline double evs_model_var_ar_1b(const evs_fit *f, double rm)
+{
+    double d = rm - f->rm_mean;
+    return f->sigma2 * (1.0 + 1.0 / (double)f->L1 + d * d / f->rm_sxx);
+}
 /* Var(CAR) over a window of L2 days whose regressor rows are xw[0 .. L2*k-1]. */
 double evs_model_var_car_x(const evs_fit *f, const double *xw, size_t L2);
 

@@ -214,16 +214,12 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
         f->est_date[t] = a->date[k];
     }
     if (p->model == EVS_MODEL_MARKET) {
-        /* the market model's expected return and forecast-error variance
-         * (evs_model_expected_x, evs_model_var_ar_x: the same expressions, so
-         * the same bits) over the estimation rows already gathered in ey, ex,
-         * without two calls a day */
-        double al = f->fit.alpha, be = f->fit.beta, s2 = f->fit.sigma2, c = 1.0 + 1.0 / (double)f->fit.L1;
-        double mm = f->fit.rm_mean, sxx = f->fit.rm_sxx;
+        /* the market model over the estimation rows already gathered in ey, ex
+         * (x = Rm), with the inline forms of evs_model_expected_x and
+         * evs_model_var_ar_x instead of two calls a day */
         for (size_t t = 0; t < L1; t++) {
-            double d = ex[t] - mm;
-            f->est_ar[t] = ey[t] - (al + be * ex[t]);
-            f->est_sar[t] = f->est_ar[t] / sqrt(s2 * (c + d * d / sxx));
+            f->est_ar[t] = ey[t] - evs_model_expected_1b(&f->fit, ex[t]);
+            f->est_sar[t] = f->est_ar[t] / sqrt(evs_model_var_ar_1b(&f->fit, ex[t]));
         }
     } else {
         for (size_t t = 0; t < L1; t++) {

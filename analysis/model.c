@@ -317,7 +317,7 @@ double evs_model_expected_x(const evs_fit *f, const double *x)
     case EVS_MODEL_MARKET_ADJUSTED: return x[0];
     case EVS_MODEL_MARKET:
     case EVS_MODEL_DIMSON:
-    case EVS_MODEL_SCHOLES_WILLIAMS: return f->alpha + f->beta * rm_of(f, x);
+    case EVS_MODEL_SCHOLES_WILLIAMS: return evs_model_expected_1b(f, rm_of(f, x));
     default: {
         double e = f->coef[0];
         for (int j = 0; j < f->k; j++)
@@ -349,10 +349,7 @@ double evs_model_var_ar_x(const evs_fit *f, const double *x)
     case EVS_MODEL_MARKET_ADJUSTED: return f->sigma2;
     case EVS_MODEL_MARKET:
     case EVS_MODEL_DIMSON:
-    case EVS_MODEL_SCHOLES_WILLIAMS: {
-        double d = rm_of(f, x) - f->rm_mean;
-        return f->sigma2 * (1.0 + 1.0 / L1 + d * d / f->rm_sxx);
-    }
+    case EVS_MODEL_SCHOLES_WILLIAMS: return evs_model_var_ar_1b(f, rm_of(f, x));
     default: return f->sigma2 * (1.0 + quad(f, 1.0, x));
     }
 }
