@@ -216,39 +216,55 @@ typedef struct day_sums {
  * it also adds f's U on every estimation day and its event-day U to *u0. */
 static double fuse_days(const evs_firm *f, int min_off, double Sg, day_sums *d, double *u0)
 {
-    double kbar = (double)(f->n_est + f->n_span + 1) / 2.0, md = f->median_ar;
+    /* restrict-qualified locals: the compiler may keep every pointer in a
+     * register instead of reloading f's fields after each store to a sum */
+    const size_t ne = f->n_est, ns = f->n_span;
+    const double *restrict ar = f->est_ar, *restrict sar = f->est_sar;
+    const float *restrict rk_ar = f->rank_est, *restrict rk_sar = f->rank_sar;
+    const int *restrict off = f->est_off;
+    double *restrict aar = d->aar, *restrict cor = d->corrado, *restrict cz = d->cz, *restrict gr = d->grank;
+    size_t *restrict n_est = d->n_est, *restrict n_all = d->n_all;
+    double kbar = (double)(ne + f->n_span + 1) / 2.0, md = f->median_ar;
     int contig = est_contiguous(f), grank = !isnan(Sg);
-    size_t o0 = f->n_est ? (size_t)(f->est_off[0] - min_off) : 0, pos = 0, below = 0, eq = 0;
-    double inv = 1.0 / (double)(f->n_est + 2); /* 1 / (T_i + 1) */
-    for (size_t t = 0; t < f->n_est; t++) {
-        size_t o = contig ? o0 + t : (size_t)(f->est_off[t] - min_off);
-        double x = f->est_ar[t], g = x - md;
+    size_t o0 = ne ? (size_t)(off[0] - min_off) : 0, pos = 0, below = 0, eq = 0;
+    double inv = 1.0 / (double)(ne + 2); /* 1 / (T_i + 1) */
+    for (size_t t = 0; t < ne; t++) {
+        size_t o = contig ? o0 + t : (size_t)(off[t] - min_off);
+        double x = ar[t], g = x - md;
         pos += x > 0;
-        d->aar[o] += x;
-        d->corrado[o] += f->rank_est[t] - kbar;
-        d->cz[o] += (g > 0) - (g < 0);
-        d->n_est[o]++;
-        d->n_all[o]++;
-        if (grank) {
-            double y = f->est_sar[t];
-            below += y < Sg;
-            eq += y == Sg;
-            double rk = f->rank_sar[t] + (Sg < y ? 1.0 : Sg == y ? 0.5 : 0.0);
-            d->grank[o] += rk * inv - 0.5;
-        }
+        aar[o] += x;
+        cor[o] += rk_ar[t] - kbar;
+        cz[o] += (g > 0) - (g < 0);
+        n_est[o]++;
+        n_all[o]++;
     }
-    for (size_t t = 0; t < f->n_span; t++) {
-        size_t o = (size_t)(f->span_first + (int)t - min_off);
-        double g = f->sp_ar[t] - md;
-        d->corrado[o] += f->rank_span[t] - kbar;
-        d->cz[o] += (g > 0) - (g < 0);
-        d->n_all[o]++;
-        d->lamb_c[o] += f->sp_var[t] / f->fit.sigma2;
-        d->span_ar[o] += f->sp_ar[t];
+    if (grank)
+        for (size_t t = 0; t < ne; t++) {
+            size_t o = contig ? o0 + t : (size_t)(off[t] - min_off);
+            double y = sar[t];
+            int lt = Sg < y, same = Sg == y; /* without branches: y against Sg is a coin toss */
+            below += y < Sg;
+            eq += (size_t)same;
+            double rk = rk_sar[t] + ((double)lt + 0.5 * (double)same); /* + 1, 1/2 or 0, exactly */
+            gr[o] += rk * inv - 0.5;
+        }
+    double *restrict lamb = d->lamb_c, *restrict span = d->span_ar;
+    const double *restrict sp_ar = f->sp_ar, *restrict sp_var = f->sp_var;
+    const float *restrict rk_sp = f->rank_span;
+    double s2 = f->fit.sigma2;
+    size_t os = (size_t)(f->span_first - min_off);
+    for (size_t t = 0; t < ns; t++) {
+        size_t o = os + t;
+        double g = sp_ar[t] - md;
+        cor[o] += rk_sp[t] - kbar;
+        cz[o] += (g > 0) - (g < 0);
+        n_all[o]++;
+        lamb[o] += sp_var[t] / s2;
+        span[o] += sp_ar[t];
     }
     if (grank)
         *u0 += (1.0 + (double)below + 0.5 * (double)eq) * inv - 0.5;
-    return (double)pos / (double)f->n_est;
+    return (double)pos / (double)ne;
 }
 
 /* The firm-events of a sample are added to the per-day sums in fixed chunks
