@@ -96,6 +96,14 @@ static inline double evs_model_var_ar_1b(const evs_fit *f, double rm)
     double d = rm - f->rm_mean;
     return f->sigma2 * (1.0 + 1.0 / (double)f->L1 + d * d / f->rm_sxx);
 }
+/* The one-beta models' AR_t = r_t - E[R_t] and SAR_t = AR_t / sqrt(Var(AR_t))
+ * over n days with market returns rm: the same bits as the two functions
+ * above day by day, two days a step where the target has SSE2 (its packed
+ * subtract, multiply, divide and square root round each lane exactly as the
+ * scalar instructions do). The loop over every estimation day of every
+ * firm-event (firm.c), where a division and a square root a day were a tenth
+ * of a firm-event's time. */
+void evs_model_residuals_1b(const evs_fit *f, const double *r, const double *rm, size_t n, double *ar, double *sar);
 /* Var(CAR) over a window of L2 days whose regressor rows are xw[0 .. L2*k-1]. */
 double evs_model_var_car_x(const evs_fit *f, const double *xw, size_t L2);
 

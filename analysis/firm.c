@@ -215,12 +215,9 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     }
     if (p->model == EVS_MODEL_MARKET) {
         /* the market model over the estimation rows already gathered in ey, ex
-         * (x = Rm), with the inline forms of evs_model_expected_x and
-         * evs_model_var_ar_x instead of two calls a day */
-        for (size_t t = 0; t < L1; t++) {
-            f->est_ar[t] = ey[t] - evs_model_expected_1b(&f->fit, ex[t]);
-            f->est_sar[t] = f->est_ar[t] / sqrt(evs_model_var_ar_1b(&f->fit, ex[t]));
-        }
+         * (x = Rm): evs_model_expected_x and evs_model_var_ar_x's values, two
+         * days a step instead of two calls a day */
+        evs_model_residuals_1b(&f->fit, ey, ex, L1, f->est_ar, f->est_sar);
     } else {
         for (size_t t = 0; t < L1; t++) {
             const double *xk = dz->x + (size_t)eidx[t] * kx;

@@ -28,6 +28,10 @@
 
 #include "evs_mem.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 int evs_model_nreg(evs_model_kind kind, int lags)
 {
     switch (kind) {
@@ -400,4 +404,29 @@ double evs_model_var_ar(const evs_fit *f, double rm)
 double evs_model_var_car(const evs_fit *f, const double *rm, size_t L2)
 {
     return evs_model_var_car_x(f, rm, L2);
+}
+
+void evs_model_residuals_1b(const evs_fit *f, const double *r, const double *rm, size_t n, double *ar, double *sar)
+{
+    size_t t = 0;
+#if defined(__SSE2__)
+    /* evs_model_expected_1b and evs_model_var_ar_1b, lane by lane, with the
+     * same operations in the same order: alpha + beta rm, and
+     * s^2 ((1 + 1/L1) + (d d) / Sxx) with d = rm - rm_bar */
+    const __m128d alpha = _mm_set1_pd(f->alpha), beta = _mm_set1_pd(f->beta), mean = _mm_set1_pd(f->rm_mean),
+                  sxx = _mm_set1_pd(f->rm_sxx), s2 = _mm_set1_pd(f->sigma2),
+                  c = _mm_set1_pd(1.0 + 1.0 / (double)f->L1);
+    for (; t + 2 <= n; t += 2) {
+        __m128d x = _mm_loadu_pd(rm + t), y = _mm_loadu_pd(r + t);
+        __m128d a = _mm_sub_pd(y, _mm_add_pd(alpha, _mm_mul_pd(beta, x)));
+        __m128d d = _mm_sub_pd(x, mean);
+        __m128d v = _mm_mul_pd(s2, _mm_add_pd(c, _mm_div_pd(_mm_mul_pd(d, d), sxx)));
+        _mm_storeu_pd(ar + t, a);
+        _mm_storeu_pd(sar + t, _mm_div_pd(a, _mm_sqrt_pd(v)));
+    }
+#endif
+    for (; t < n; t++) {
+        ar[t] = r[t] - evs_model_expected_1b(f, rm[t]);
+        sar[t] = ar[t] / sqrt(evs_model_var_ar_1b(f, rm[t]));
+    }
 }

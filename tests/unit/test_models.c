@@ -210,6 +210,38 @@ static void test_market_model_is_k1_case(void **state)
     close_rel(evs_model_var_car(&f, w, 4), s2 * (4 + naive_quad(inv, 2, gw)), 1e-12, "Var(CAR) k=1");
 }
 
+/* evs_model_residuals_1b (two days a step) against the textbook formulas of
+ * CLM (1997) eqs. 4.4.9-4.4.10 written out here, AR = R - alpha - beta Rm and
+ * Var(AR) = s^2 (1 + 1/L1 + (Rm - Rm_bar)^2 / Sxx), day by day: the same bits,
+ * for every length (odd ones leave a last day to the scalar loop). */
+static void test_residuals_1b_bits(void **state)
+{
+    (void)state;
+    static const size_t lens[] = {0, 1, 2, 3, 4, 5, 8, 11, 250, 251, 301};
+    double y[301], x[301], ar[301], sar[301];
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+        size_t n = lens[i];
+        panel(250, 1, y, x);
+        evs_fit f;
+        char why[200];
+        assert_int_equal(evs_model_fit(EVS_MODEL_MARKET, y, x, 250, &f, why, sizeof why), 0);
+        for (size_t t = 0; t < n; t++) { /* days out of the estimation window */
+            y[t] = 0.02 * (unif() - 0.5);
+            x[t] = 0.015 * (unif() - 0.5);
+        }
+        evs_model_residuals_1b(&f, y, x, n, ar, sar);
+        for (size_t t = 0; t < n; t++) {
+            double a = y[t] - (f.alpha + f.beta * x[t]), d = x[t] - f.rm_mean;
+            double v = f.sigma2 * (1.0 + 1.0 / (double)f.L1 + d * d / f.rm_sxx), z = a / sqrt(v);
+            assert_true(memcmp(&ar[t], &a, sizeof a) == 0);
+            assert_true(memcmp(&sar[t], &z, sizeof z) == 0);
+            /* and the library's day-by-day forms */
+            assert_true(ar[t] == y[t] - evs_model_expected(&f, x[t]));
+            assert_true(sar[t] == ar[t] / sqrt(evs_model_var_ar(&f, x[t])));
+        }
+    }
+}
+
 static void test_collinear_and_constant(void **state)
 {
     (void)state;
@@ -601,6 +633,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_factor_models_vs_normal_equations),
         cmocka_unit_test(test_market_model_is_k1_case),
+        cmocka_unit_test(test_residuals_1b_bits),
         cmocka_unit_test(test_collinear_and_constant),
         cmocka_unit_test(test_dimson),
         cmocka_unit_test(test_scholes_williams),
