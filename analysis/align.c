@@ -10,12 +10,36 @@
 #include <math.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "evs_date.h"
 #include "evs_mem.h"
 
-static double ret(double p1, double p0, evs_returns_kind kind)
+/* The n prices p[0..n-1] of consecutive kept dates become their n - 1
+ * returns, in place: return k (between prices k and k + 1) lands in p[k],
+ * which price k + 1 still follows when the step reads it. Simple returns go
+ * two at a time where the target has SSE2 (packed division and subtraction
+ * round each lane as the scalar ones do: the same bits), since a division
+ * per row of each series was the largest cost of the alignment. */
+static void returns_in_place(double *p, size_t n, evs_returns_kind kind)
 {
-    return kind == EVS_RET_LOG ? log(p1 / p0) : p1 / p0 - 1.0;
+    size_t k = 0;
+    if (kind == EVS_RET_LOG) {
+        for (; k + 1 < n; k++)
+            p[k] = log(p[k + 1] / p[k]);
+        return;
+    }
+#if defined(__SSE2__)
+    const __m128d one = _mm_set1_pd(1.0);
+    for (; k + 2 < n; k += 2) { /* both loads before the store */
+        __m128d den = _mm_loadu_pd(p + k), num = _mm_loadu_pd(p + k + 1);
+        _mm_storeu_pd(p + k, _mm_sub_pd(_mm_div_pd(num, den), one));
+    }
+#endif
+    for (; k + 1 < n; k++)
+        p[k] = p[k + 1] / p[k] - 1.0;
 }
 
 evs_status evs_align(const evs_series *sec, const evs_series *mkt, evs_returns_kind kind, evs_aligned *out,
@@ -24,6 +48,9 @@ evs_status evs_align(const evs_series *sec, const evs_series *mkt, evs_returns_k
     return evs_align2(sec, mkt, NULL, kind, out, e);
 }
 
+/* Two passes: the merge keeps each common date's prices, then each price
+ * column becomes its returns (returns_in_place). Return k is R_k = P_{k+1} /
+ * P_k - 1 or ln(P_{k+1} / P_k) between kept dates k and k + 1, dated k + 1. */
 evs_status evs_align2(const evs_series *sec, const evs_series *mkt, const evs_series *sector, evs_returns_kind kind,
                       evs_aligned *out, evs_err *e)
 {
@@ -38,51 +65,38 @@ evs_status evs_align2(const evs_series *sec, const evs_series *mkt, const evs_se
         evs_aligned_free(out);
         return evs_nomem(e);
     }
-    size_t i = 0, j = 0, n = 0, js = 0;
-    int have_prev = 0;
-    double ps = 0, pm = 0, px = 0;
-    while (i < sec->n) {
+    size_t i = 0, j = 0, n = 0, js = 0; /* n: kept dates (at most sec->n) */
+    for (; i < sec->n; i++) {
         int d = sec->date[i];
-        double qm = NAN;
         if (mkt) {
             while (j < mkt->n && mkt->date[j] < d)
                 j++;
             if (j >= mkt->n)
                 break;
-            if (mkt->date[j] != d) {
-                i++;
+            if (mkt->date[j] != d)
                 continue;
-            }
-            qm = mkt->price[j];
         }
-        double qx = NAN;
         if (sector) {
             while (js < sector->n && sector->date[js] < d)
                 js++;
             if (js >= sector->n)
                 break;
-            if (sector->date[js] != d) {
-                i++;
+            if (sector->date[js] != d)
                 continue;
-            }
-            qx = sector->price[js];
+            out->rs[n] = sector->price[js];
         }
-        double qs = sec->price[i];
-        if (have_prev) {
-            out->date[n] = d;
-            out->r[n] = ret(qs, ps, kind);
-            out->rm[n] = mkt ? ret(qm, pm, kind) : NAN;
-            if (sector)
-                out->rs[n] = ret(qx, px, kind);
-            n++;
-        }
-        ps = qs;
-        pm = qm;
-        px = qx;
-        have_prev = 1;
-        i++;
+        if (n) /* each return is dated by the later of its two dates */
+            out->date[n - 1] = d;
+        out->r[n] = sec->price[i];
+        out->rm[n] = mkt ? mkt->price[j] : NAN;
+        n++;
     }
-    out->n = n;
+    returns_in_place(out->r, n, kind);
+    if (mkt)
+        returns_in_place(out->rm, n, kind);
+    if (sector)
+        returns_in_place(out->rs, n, kind);
+    out->n = n ? n - 1 : 0;
     return EVS_OK;
 }
 

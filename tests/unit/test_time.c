@@ -271,50 +271,83 @@ static void test_day0_date_event(void **state)
 static void test_align_common_dates(void **state)
 {
     (void)state;
-    /* security and benchmark on different calendars (each lacks days the other has) */
+    /* security, benchmark and sector index on different calendars (each lacks
+     * days the others have), every length parity (the simple returns go two at
+     * a time), simple and log returns, with and without a market and a sector */
     enum { N = 40 };
-    int sd[N], md[N];
-    double sp[N], mp[N];
-    size_t ns = 0, nm = 0;
+    int sd[N], md[N], xd[N];
+    double sp[N], mp[N], xp[N];
+    size_t ns0 = 0, nm0 = 0, nx0 = 0;
     for (int i = 0; i < N; i++) {
         int d = D(2025, 1, 1) + i;
         if (i % 7 != 3 && i != 10 && i != 11) {
-            sd[ns] = d;
-            sp[ns++] = 100 + i * 1.5 + (i % 3);
+            sd[ns0] = d;
+            sp[ns0++] = 100 + i * 1.5 + (i % 3);
         }
         if (i % 5 != 1 && i != 20) {
-            md[nm] = d;
-            mp[nm++] = 50 + i * 0.25 + (i % 4) * 0.5;
+            md[nm0] = d;
+            mp[nm0++] = 50 + i * 0.25 + (i % 4) * 0.5;
+        }
+        if (i != 13 && i != 14) {
+            xd[nx0] = d;
+            xp[nx0++] = 20 + i * 0.1 + (i % 6) * 0.3;
         }
     }
-    evs_series s = {0}, m = {0};
-    s.n = ns;
-    s.date = sd;
-    s.price = sp;
-    m.n = nm;
-    m.date = md;
-    m.price = mp;
-    evs_aligned a;
-    evs_err e;
-    assert_int_equal(evs_align(&s, &m, EVS_RET_SIMPLE, &a, &e), EVS_OK);
-    /* brute force: the common dates, and returns between consecutive ones */
-    int cd[N];
-    double cs[N], cm[N];
-    size_t nc = 0;
-    for (size_t i = 0; i < ns; i++)
-        for (size_t j = 0; j < nm; j++)
-            if (sd[i] == md[j]) {
-                cd[nc] = sd[i];
-                cs[nc] = sp[i];
-                cm[nc++] = mp[j];
+    for (int variant = 0; variant < 3; variant++)       /* market; none; market and sector */
+        for (int kind = 0; kind < 2; kind++)            /* simple; log */
+            for (size_t cut = 0; cut < 4; cut++) {      /* the security or the market ending early */
+                size_t ns = ns0 - (variant == 1 ? cut : 0), nm = nm0 - (variant == 1 ? 0 : cut), nx = nx0;
+                evs_series s = {0}, m = {0}, x = {0};
+                s.n = ns;
+                s.date = sd;
+                s.price = sp;
+                m.n = nm;
+                m.date = md;
+                m.price = mp;
+                x.n = nx;
+                x.date = xd;
+                x.price = xp;
+                evs_returns_kind rk = kind ? EVS_RET_LOG : EVS_RET_SIMPLE;
+                evs_aligned a;
+                evs_err e;
+                assert_int_equal(evs_align2(&s, variant == 1 ? NULL : &m, variant == 2 ? &x : NULL, rk, &a, &e),
+                                 EVS_OK);
+                /* brute force: the common dates, and returns between consecutive ones */
+                int cd[N];
+                double cs[N], cm[N], cx[N];
+                size_t nc = 0;
+                for (size_t i = 0; i < ns; i++) {
+                    long jm = -1, jx = -1;
+                    for (size_t j = 0; j < nm; j++)
+                        if (sd[i] == md[j])
+                            jm = (long)j;
+                    for (size_t j = 0; j < nx; j++)
+                        if (sd[i] == xd[j])
+                            jx = (long)j;
+                    if ((variant != 1 && jm < 0) || (variant == 2 && jx < 0))
+                        continue;
+                    cd[nc] = sd[i];
+                    cs[nc] = sp[i];
+                    cm[nc] = jm >= 0 ? mp[jm] : NAN;
+                    cx[nc++] = jx >= 0 ? xp[jx] : NAN;
+                }
+                assert_int_equal(a.n, nc - 1);
+                assert_true((a.rs != NULL) == (variant == 2));
+                for (size_t k = 1; k < nc; k++) {
+                    assert_int_equal(a.date[k - 1], cd[k]);
+                    double ws = kind ? log(cs[k] / cs[k - 1]) : cs[k] / cs[k - 1] - 1.0;
+                    double wm = kind ? log(cm[k] / cm[k - 1]) : cm[k] / cm[k - 1] - 1.0;
+                    double wx = kind ? log(cx[k] / cx[k - 1]) : cx[k] / cx[k - 1] - 1.0;
+                    assert_true(a.r[k - 1] == ws);
+                    if (variant == 1)
+                        assert_true(isnan(a.rm[k - 1]));
+                    else
+                        assert_true(a.rm[k - 1] == wm);
+                    if (variant == 2)
+                        assert_true(a.rs[k - 1] == wx);
+                }
+                evs_aligned_free(&a);
             }
-    assert_int_equal(a.n, nc - 1);
-    for (size_t k = 1; k < nc; k++) {
-        assert_int_equal(a.date[k - 1], cd[k]);
-        assert_true(a.r[k - 1] == cs[k] / cs[k - 1] - 1.0);
-        assert_true(a.rm[k - 1] == cm[k] / cm[k - 1] - 1.0);
-    }
-    evs_aligned_free(&a);
 }
 
 /* ---- futures rolls ------------------------------------------------------- */
