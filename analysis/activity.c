@@ -6,6 +6,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "evs_mem.h"
@@ -65,11 +66,16 @@ evs_status evs_volume_compute(const evs_firm *f, const evs_series *sec, evs_volu
     v->av = v->lv + ns;
     v->sav = v->av + ns;
     /* the dates ascend in both the firm-event and the series: one binary search,
-     * then a forward walk (O(L1 + L2), not O((L1 + L2) log n)) */
-    size_t cur = evs_series_lower(sec, f->est_date[0]);
+     * then a forward walk (O(L1 + L2), not O((L1 + L2) log n)); when the
+     * firm-event's dates are the series' own (evs_firm.h: borrowed), its rows
+     * directly */
+    uintptr_t d0 = (uintptr_t)sec->date, de = (uintptr_t)f->est_date;
+    int own = sec->n && de >= d0 && de < d0 + sec->n * sizeof *sec->date;
+    size_t row0 = own ? (size_t)(de - d0) / sizeof *sec->date : 0;
+    size_t cur = own ? row0 : evs_series_lower(sec, f->est_date[0]);
     double m = 0, ss = 0;
     for (size_t t = 0; t < L1; t++) {
-        long k = find_from(sec, f->est_date[t], &cur);
+        long k = own ? (long)(row0 + t) : find_from(sec, f->est_date[t], &cur);
         double x = k < 0 ? NAN : sec->volume[k];
         if (!(x >= 0)) {
             evs_volume_free(v);
@@ -183,7 +189,7 @@ evs_status evs_activity_run(const evs_firm *const *f, const evs_volume *const *v
             c += v[i]->av[evs_firm_span_index(f[i], o)];
         cav[nv] = c;
         x[nv] = c / sqrt(v[i]->s2 * ((double)L2 + (double)(L2 * L2) / (double)v[i]->L1));
-        int a = f[i]->est_off[0];
+        int a = evs_firm_est_off(f[i], 0);
         lo = nv == 0 || a < lo ? a : lo;
         hi = nv == 0 || f[i]->span_last > hi ? f[i]->span_last : hi;
         nv++;
@@ -207,7 +213,7 @@ evs_status evs_activity_run(const evs_firm *const *f, const evs_volume *const *v
         if (!v[i]->ok)
             continue;
         for (size_t k = 0; k < f[i]->n_est; k++) {
-            size_t o = (size_t)(f[i]->est_off[k] - lo);
+            size_t o = (size_t)(evs_firm_est_off(f[i], k) - lo);
             sum[o] += v[i]->est_av[k];
             cnt[o]++;
         }

@@ -393,6 +393,8 @@ static evs_status firm_compute(evs_firm *f, const evs_series *sec, const evs_ser
         evs_status st = evs_align(&sv, mkt ? &mv : NULL, p->returns, &a, e);
         if (st != EVS_OK)
             return st;
+        a.date_src = sec->date; /* the run's data outlive its firm-events (evs_align.h) */
+        a.date_src_n = sec->n;
         evs_aligned_drop(&a, f->rolls, f->nrolls);
         long k0 = evs_aligned_day0(&a, d0);
         int inside = k0 >= 0 && (i0 == 0 || k0 + lo >= 1) && (i1 == n || k0 + hi <= (long)a.n - 2);
@@ -407,6 +409,8 @@ static evs_status firm_compute(evs_firm *f, const evs_series *sec, const evs_ser
     evs_status st = evs_align2(sec, mkt, c->sector, p->returns, &a, e);
     if (st != EVS_OK)
         return st;
+    a.date_src = sec->date;
+    a.date_src_n = sec->n;
     evs_aligned_drop(&a, f->rolls, f->nrolls);
     st = firm_on_aligned(f, &a, ev, p, d0, c, e);
     evs_aligned_free(&a);

@@ -22,6 +22,13 @@ typedef struct evs_aligned {
     double *r;  /* security return */
     double *rm; /* market return; NaN everywhere when there is no market */
     double *rs; /* second index (two-index model's sector) return; NULL when none */
+    /* NULL (as evs_align leaves it), or the security's own date column,
+     * date_src[0 .. date_src_n-1], from which date[] was taken, set by a
+     * caller whose series outlive every firm-event computed from this
+     * alignment (the engine's loaded data): evs_firm_compute_d then points a
+     * firm-event's estimation dates into it instead of keeping a copy */
+    const int *date_src;
+    size_t date_src_n;
 } evs_aligned;
 
 /* Align sec with mkt (mkt may be NULL: the security's own dates are kept). */

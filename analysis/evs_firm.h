@@ -35,8 +35,10 @@ typedef struct evs_firm {
     size_t n_removed;   /* estimation days removed by exclude_events (other events' windows) */
 
     size_t n_est;       /* estimation returns used (= fit.L1) */
-    int *est_off;       /* offsets relative to day 0 */
-    int *est_date;
+    int *est_off;       /* offsets relative to day 0; NULL when they are consecutive,
+                         * est_off0, est_off0 + 1, ... (evs_firm_est_off) */
+    int est_off0;       /* the first offset */
+    const int *est_date;/* in block, or borrowed from the aligned data's date_src */
     double *est_ar;     /* estimation-window residuals (abnormal returns) */
     double *est_sar;    /* est_ar / sqrt(Var(AR)) with the forecast-error variance (GRANK) */
 
@@ -87,6 +89,12 @@ void evs_firm_free(evs_firm *f);
 /* Mark the firm-event excluded (ok = 0) with the reason printf'd into
  * f->reason (cut to its size); the daily and intraday paths share it. */
 void evs_firm_exclude(evs_firm *f, const char *fmt, ...) EVS_PRINTF(2, 3);
+
+/* The offset from day 0 of estimation day t (0 <= t < n_est). */
+static inline int evs_firm_est_off(const evs_firm *f, size_t t)
+{
+    return f->est_off ? f->est_off[t] : f->est_off0 + (int)t;
+}
 
 /* Span index of offset t, or -1. */
 static inline long evs_firm_span_index(const evs_firm *f, int t)

@@ -31,7 +31,8 @@ void evs_firm_free(evs_firm *f)
 {
     evs_free(f->block); /* every array below lives in it (evs_firm_compute_d) */
     f->block = NULL;
-    f->est_off = f->est_date = NULL;
+    f->est_off = NULL;
+    f->est_date = NULL;
     f->est_ar = f->est_sar = f->sp_r = f->sp_rm = f->sp_exp = f->sp_ar = f->sp_var = f->sp_sar = f->sp_car = NULL;
     f->sp_date = NULL;
     f->car = f->var_car = f->scar = f->csar = f->bhar = NULL;
@@ -181,9 +182,26 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
 
     f->n_span = ns;
     f->nw = nw;
+    /* Kept for the whole run, these arrays are most of a study's memory, and
+     * first touches of fresh memory are a large part of a firm-event's cost:
+     * consecutive offsets are not stored (est_off0 and evs_firm_est_off), and
+     * the dates point into the security's own date column when they are a
+     * run of it (a->date_src: the usual case, no day removed) */
+    int contig = L1 > 0 && eidx[L1 - 1] - eidx[0] == (long)L1 - 1;
+    const int *borrow = NULL;
+    if (a->date_src && L1 > 0) {
+        size_t r0 = evs_date_lower(a->date_src, a->date_src_n, a->date[eidx[0]]);
+        if (r0 + L1 <= a->date_src_n) {
+            borrow = a->date_src + r0;
+            for (size_t t = 0; t < L1 && borrow; t++)
+                if (borrow[t] != a->date[eidx[t]])
+                    borrow = NULL;
+        }
+    }
     /* the firm-event's arrays, in one block that evs_firm_free releases:
-     * doubles (2 L1 + 7 ns + 5 nw), then ints (2 L1 + ns), then floats (2 L1 + ns) */
-    size_t nd = 2 * L1 + 7 * ns + 5 * nw, ni = 2 * L1 + ns, nf = 2 * L1 + ns;
+     * doubles (2 L1 + 7 ns + 5 nw), then ints (offsets unless consecutive,
+     * dates unless borrowed, the span's dates), then floats (2 L1 + ns) */
+    size_t nd = 2 * L1 + 7 * ns + 5 * nw, ni = (contig ? 0 : L1) + (borrow ? 0 : L1) + ns, nf = 2 * L1 + ns;
     double *blk = evs_malloc(nd * sizeof(double) + ni * sizeof(int) + nf * sizeof(float));
     if (!blk) {
         evs_free(tmp);
@@ -199,20 +217,26 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     double **wa[] = {&f->car, &f->var_car, &f->scar, &f->csar, &f->bhar};
     for (size_t i = 0; i < sizeof wa / sizeof *wa; i++, blk += nw)
         *wa[i] = blk;
-    int *ib = (int *)blk;
-    f->est_off = ib;
-    f->est_date = ib + L1;
-    f->sp_date = ib + 2 * L1;
-    float *fb = (float *)(ib + ni);
+    int *ib = (int *)blk, *ed = NULL;
+    f->est_off0 = L1 ? (int)(eidx[0] - k0) : 0;
+    f->est_off = contig ? NULL : ib;
+    ib += contig ? 0 : L1;
+    if (borrow) {
+        f->est_date = borrow;
+    } else {
+        f->est_date = ed = ib;
+        ib += L1;
+    }
+    f->sp_date = ib;
+    float *fb = (float *)(ib + ns);
     f->rank_est = fb;
     f->rank_sar = fb + L1;
     f->rank_span = fb + 2 * L1;
-    /* estimation residuals */
-    for (size_t t = 0; t < L1; t++) {
-        long k = eidx[t];
-        f->est_off[t] = (int)(k - k0);
-        f->est_date[t] = a->date[k];
-    }
+    /* estimation offsets and dates, where not implied or borrowed */
+    for (size_t t = 0; f->est_off && t < L1; t++)
+        f->est_off[t] = (int)(eidx[t] - k0);
+    for (size_t t = 0; ed && t < L1; t++)
+        ed[t] = a->date[eidx[t]];
     if (p->model == EVS_MODEL_MARKET) {
         /* the market model over the estimation rows already gathered in ey, ex
          * (x = Rm): evs_model_expected_x and evs_model_var_ar_x's values, two

@@ -74,6 +74,8 @@ size_t evs_roll_detect(const evs_aligned *a, double k, int *dates, size_t cap)
 
 void evs_aligned_drop(evs_aligned *a, const int *dates, size_t n)
 {
+    if (n == 0) /* nothing to drop (every series but a future's): no pass over the rows */
+        return;
     size_t j = 0, q = 0;
     for (size_t i = 0; i < a->n; i++) {
         while (q < n && dates[q] < a->date[i])

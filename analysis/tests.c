@@ -98,7 +98,7 @@ static const char *names[EVS_NTESTS] = {"t-cs",    "j1",      "j2",       "bw-cd
  * so equal ends mean every offset in between. */
 static int est_contiguous(const evs_firm *f)
 {
-    return f->n_est > 0 && f->est_off[f->n_est - 1] - f->est_off[0] == (int)f->n_est - 1;
+    return f->n_est > 0 && (!f->est_off || f->est_off[f->n_est - 1] - f->est_off[0] == (int)f->n_est - 1);
 }
 
 static int cmp_int(const void *x, const void *y)
@@ -226,7 +226,7 @@ static double fuse_days(const evs_firm *f, int min_off, double Sg, day_sums *d, 
     size_t *restrict n_est = d->n_est, *restrict n_all = d->n_all;
     double kbar = (double)(ne + f->n_span + 1) / 2.0, md = f->median_ar;
     int contig = est_contiguous(f), grank = !isnan(Sg);
-    size_t o0 = ne ? (size_t)(off[0] - min_off) : 0, pos = 0, below = 0, eq = 0;
+    size_t o0 = ne ? (size_t)(evs_firm_est_off(f, 0) - min_off) : 0, pos = 0, below = 0, eq = 0;
     double inv = 1.0 / (double)(ne + 2); /* 1 / (T_i + 1) */
     for (size_t t = 0; t < ne; t++) {
         size_t o = contig ? o0 + t : (size_t)(off[t] - min_off);
@@ -354,7 +354,7 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         double d = f->fit.dof;
         sum_dd += d > 2 ? d / (d - 2) : NAN;
         wpos += f->car[w] > 0;
-        int lo = f->n_est ? f->est_off[0] : f->span_first;
+        int lo = f->n_est ? evs_firm_est_off(f, 0) : f->span_first;
         min_off = (i == 0 || lo < min_off) ? lo : min_off;
         max_off = (i == 0 || f->span_last > max_off) ? f->span_last : max_off;
     }

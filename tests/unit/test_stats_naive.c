@@ -920,7 +920,7 @@ static void cmp_firm(const evs_firm *g, const nv_firm *w, int nw)
     chk(g->fit.sigma2, w->sig2, RT, "%s %s sigma2", E, S);
     chk(g->fit.r2, w->r2, RT, "%s %s r2", E, S);
     for (int t = 0; t < w->L1 && (size_t)t < g->n_est; t++) {
-        chk_true(g->est_off[t] == w->est_off[t] && g->est_date[t] == nv_daynum(w->est_d[t]),
+        chk_true(evs_firm_est_off(g, t) == w->est_off[t] && g->est_date[t] == nv_daynum(w->est_d[t]),
                  "%s %s: estimation day %d offset/date", E, S, t);
         chk(g->est_ar[t], w->est_ar[t], RT, "%s %s est_ar[%d]", E, S, t);
         chk(g->rank_est[t], w->rk_est[t], 0, "%s %s rank_est[%d]", E, S, t);
