@@ -317,7 +317,10 @@ static evs_status parse(const char *name, const char *text, size_t len, unsigned
         const char *f = q;
         for (;;) {
             if (col >= ncols) {
-                st = evs_errf(e, EVS_ERR_DATA, "%s:%d: more fields than the header's %d", name, line, ncols);
+                size_t nf = 1; /* the line's fields, for the message */
+                for (const char *x = q; (x = memchr(x, ',', (size_t)(le - x))) != NULL; x++)
+                    nf++;
+                st = evs_errf(e, EVS_ERR_DATA, "%s:%d: %zu fields, more than the header's %d", name, line, nf, ncols);
                 goto fail;
             }
             int c = map[col];
