@@ -309,6 +309,58 @@ static void fuse_chunk(void *ctx, size_t c)
     tail[1] = u0;
 }
 
+/* What the day-based tests need from a sample's per-day sums: Cowan's p_hat,
+ * BW-CDA's yardstick S over aL estimation days, Corrado's sum of squares sk
+ * over T days and window sum sw, Corrado-Zivney's gs, gT and gw, Lamb's
+ * window sum lz (when aL > 1). GRANK keeps its own sums (several firm-events). */
+typedef struct day_stats {
+    double phat, S, sk, sw, gs, gw, lz;
+    size_t aL, T, gT;
+} day_stats;
+
+/* One firm-event, the usual per-event sample (a one-security event): its days
+ * are the per-day values, so the reductions come straight from its arrays,
+ * with the operations of the general path below in its order (each day's sum
+ * is 0 + the day's value, each day's mean a division by 1 that is skipped;
+ * estimation days precede the span's), hence the same bits, without the
+ * zeroed per-offset block and the pass that fills it. BW-CDA's yardstick is
+ * then the sd of the estimation ARs, whose mean and sum of squares
+ * evs_firm_compute_d took in day order (est_mean, est_ss: evs_cda_sd's sums). */
+static void one_firm_days(const evs_firm *f, evs_window win, double dN, day_stats *z)
+{
+    size_t ne = f->n_est, ns = f->n_span, pos = 0;
+    double kbar = (double)(ne + ns + 1) / 2.0, md = f->median_ar;
+    *z = (day_stats){0};
+    for (size_t t = 0; t < ne; t++) {
+        double x = f->est_ar[t], g = x - md, dt = 0.0 + (f->rank_est[t] - kbar);
+        double c = 0.0 + (double)((g > 0) - (g < 0));
+        int off = evs_firm_est_off(f, t), in = off >= win.first && off <= win.last;
+        pos += x > 0;
+        z->sk += dt * dt;
+        z->sw += in ? dt : 0.0;
+        z->gs += c * c;
+        z->gw += in ? c : 0.0;
+    }
+    for (size_t t = 0; t < ns; t++) {
+        double g = f->sp_ar[t] - md, dt = 0.0 + (f->rank_span[t] - kbar);
+        double c = 0.0 + (double)((g > 0) - (g < 0));
+        int off = f->span_first + (int)t, in = off >= win.first && off <= win.last;
+        z->sk += dt * dt;
+        z->sw += in ? dt : 0.0;
+        z->gs += c * c;
+        z->gw += in ? c : 0.0;
+    }
+    z->T = z->gT = ne + ns;
+    z->phat = (0.0 + (double)pos / (double)ne) / dN;
+    z->aL = ne;
+    z->S = ne < 2 ? NAN : sqrt(f->est_ss / (double)(ne - 1));
+    if (z->aL > 1)
+        for (int off = win.first; off <= win.last; off++) {
+            size_t t = (size_t)(off - f->span_first);
+            z->lz += ((0.0 + f->sp_ar[t]) / dN) / (z->S * sqrt((0.0 + f->sp_var[t] / f->fit.sigma2) / dN));
+        }
+}
+
 evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_err *e)
 {
     size_t N = s->n;
@@ -364,38 +416,66 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
 
     /* Every per-day statistic in one pass over each firm-event's days (see
      * fuse_days): the per-offset sums of BW-CDA, Corrado, Corrado-Zivney,
-     * Lamb and GRANK, and the generalized sign test's p_hat. */
+     * Lamb and GRANK, and the generalized sign test's p_hat, then their
+     * reductions (z); or, for one firm-event, the reductions from its own
+     * arrays (one_firm_days). */
+    day_stats z;
+    day_sums ds = {0};
+    double u0 = 0, *aar_sum = NULL;
     size_t noff = (size_t)(max_off - min_off + 1), nch = (N + FUSE_CHUNK - 1) / FUSE_CHUNK;
-    /* one zeroed block: each chunk's sums, then each chunk's counts */
-    double *aar_sum = evs_calloc(1, nch * ((NSUMS * noff + 2) * sizeof(double) + 2 * noff * sizeof(size_t)) + 1);
-    if (!aar_sum)
-        goto nomem;
-    size_t *cnt_est = (size_t *)(void *)(aar_sum + nch * (NSUMS * noff + 2));
     int grank = N > 1 && sd_scar > 0;
-    fuse_job fj = {s, min_off, noff, grank ? sd_scar : NAN, aar_sum, cnt_est};
-    evs_par_for(nch, s->jobs, fuse_chunk, &fj);
-    /* the chunks' sums, added in chunk order into chunk 0's (one chunk: nothing to add) */
-    day_sums ds;
-    double u0;
-    fuse_sums(&fj, 0, &ds, &phat, &u0);
-    for (size_t c = 1; c < nch; c++) {
-        day_sums dc;
-        double pc, uc;
-        fuse_sums(&fj, c, &dc, &pc, &uc);
-        for (size_t o = 0; o < noff; o++) {
-            ds.aar[o] += dc.aar[o];
-            ds.corrado[o] += dc.corrado[o];
-            ds.cz[o] += dc.cz[o];
-            ds.grank[o] += dc.grank[o];
-            ds.lamb_c[o] += dc.lamb_c[o];
-            ds.span_ar[o] += dc.span_ar[o];
-            ds.n_est[o] += dc.n_est[o];
-            ds.n_all[o] += dc.n_all[o];
+    if (N == 1 && s->firm[0]->est_moments && s->firm[0]->n_est > 0) {
+        one_firm_days(s->firm[0], s->win, dN, &z);
+    } else {
+        /* one zeroed block: each chunk's sums, then each chunk's counts */
+        aar_sum = evs_calloc(1, nch * ((NSUMS * noff + 2) * sizeof(double) + 2 * noff * sizeof(size_t)) + 1);
+        if (!aar_sum)
+            goto nomem;
+        size_t *cnt_est = (size_t *)(void *)(aar_sum + nch * (NSUMS * noff + 2));
+        fuse_job fj = {s, min_off, noff, grank ? sd_scar : NAN, aar_sum, cnt_est};
+        evs_par_for(nch, s->jobs, fuse_chunk, &fj);
+        /* the chunks' sums, added in chunk order into chunk 0's (one chunk: nothing to add) */
+        fuse_sums(&fj, 0, &ds, &phat, &u0);
+        for (size_t c = 1; c < nch; c++) {
+            day_sums dc;
+            double pc, uc;
+            fuse_sums(&fj, c, &dc, &pc, &uc);
+            for (size_t o = 0; o < noff; o++) {
+                ds.aar[o] += dc.aar[o];
+                ds.corrado[o] += dc.corrado[o];
+                ds.cz[o] += dc.cz[o];
+                ds.grank[o] += dc.grank[o];
+                ds.lamb_c[o] += dc.lamb_c[o];
+                ds.span_ar[o] += dc.span_ar[o];
+                ds.n_est[o] += dc.n_est[o];
+                ds.n_all[o] += dc.n_all[o];
+            }
+            phat += pc;
+            u0 += uc;
         }
-        phat += pc;
-        u0 += uc;
+        z = (day_stats){.phat = phat / dN};
+        z.S = evs_cda_sd(ds.aar, ds.n_est, noff, &z.aL);
+        for (size_t o = 0; o < noff; o++)
+            if (ds.n_all[o]) {
+                int off = (int)o + min_off, in = off >= s->win.first && off <= s->win.last;
+                double dt = mean_of_cnt(ds.corrado[o], ds.n_all[o]);
+                z.sk += dt * dt;
+                z.T++;
+                if (in)
+                    z.sw += dt;
+                double x = ds.n_all[o] == 1 ? ds.cz[o] : ds.cz[o] / sqrt((double)ds.n_all[o]);
+                z.gs += x * x;
+                z.gT++;
+                if (in)
+                    z.gw += x;
+            }
+        if (z.aL > 1)
+            for (int off = s->win.first; off <= s->win.last; off++) {
+                size_t o = (size_t)(off - min_off);
+                z.lz += (ds.span_ar[o] / dN) / (z.S * sqrt(ds.lamb_c[o] / dN));
+            }
     }
-    phat /= dN;
+    phat = z.phat;
 
     /* Cross-sectional t: CAAR / (s_CAR / sqrt N), t(N-1) (CLM section 4.4; Brown & Warner 1985). */
     set(&out[EVS_T_TCS], N, caar, caar / (sd_car / sqrt(dN)), dN - 1, 1);
@@ -424,55 +504,22 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
 
     /* Brown & Warner (1985) crude dependence adjustment: S^2 = sum_E (AAR_t - mean)^2 / (L1 - 1)
      * over the estimation days; t = CAAR / (sqrt(L2) S), t(L1 - 1). */
-    size_t aL;
-    double S = evs_cda_sd(ds.aar, ds.n_est, noff, &aL);
-    if (aL > 1) {
-        set(&out[EVS_T_BWCDA], N, caar, caar / (sqrt(L2) * S), (double)aL - 1, 1);
-    }
+    if (z.aL > 1)
+        set(&out[EVS_T_BWCDA], N, caar, caar / (sqrt(L2) * z.S), (double)z.aL - 1, 1);
     /* Corrado (1989) rank test, window form of Cowan (1992):
      * K_it ranks within firm i over E and the span; D_t = N_t^-1 sum_i (K_it - (T_i+1)/2);
      * S(K) = sqrt(T^-1 sum_t D_t^2) over all T days; Z = sum_W D_t / (sqrt(L2) S(K)), N(0,1). */
-    double sk = 0, sw = 0;
-    size_t T = 0;
-    for (size_t o = 0; o < noff; o++)
-        if (ds.n_all[o]) {
-            double dt = mean_of_cnt(ds.corrado[o], ds.n_all[o]);
-            sk += dt * dt;
-            T++;
-            int off = (int)o + min_off;
-            if (off >= s->win.first && off <= s->win.last)
-                sw += dt;
-        }
-    if (T > 0 && sk > 0)
-        set(&out[EVS_T_CORRADO], N, caar, sw / (sqrt(L2) * sqrt(sk / (double)T)), NAN, 0);
-
+    if (z.T > 0 && z.sk > 0)
+        set(&out[EVS_T_CORRADO], N, caar, z.sw / (sqrt(L2) * sqrt(z.sk / (double)z.T)), NAN, 0);
     /* Corrado & Zivney (1992) sign test: G_it = sign(AR_it - median_i) over E and the span;
-     * S = sqrt(T^-1 sum_t (N_t^-1/2 sum_i G_it)^2); window Z = sum_W N_t^-1/2 sum_i G_it / (sqrt(L2) S).
-     * Lamb (1995): t_t = AAR_t / (S_AAR sqrt(c_t)), c_t the mean over firms of Var(AR_it)/s_i^2
+     * S = sqrt(T^-1 sum_t (N_t^-1/2 sum_i G_it)^2); window Z = sum_W N_t^-1/2 sum_i G_it / (sqrt(L2) S). */
+    if (z.gT > 0 && z.gs > 0)
+        set(&out[EVS_T_CORRADO_ZIVNEY], N, caar, z.gw / (sqrt(L2) * sqrt(z.gs / (double)z.gT)), NAN, 0);
+    /* Lamb (1995): t_t = AAR_t / (S_AAR sqrt(c_t)), c_t the mean over firms of Var(AR_it)/s_i^2
      * (= 1 + 1/L1 + (Rm_t - Rm_bar)^2/Sxx for a common market and estimation window),
      * S_AAR the standard deviation of AAR over E; window Z = sum_W t_t / sqrt(L2). */
-    {
-        double gs = 0, gw = 0, lz = 0;
-        size_t gT = 0;
-        for (size_t o = 0; o < noff; o++)
-            if (ds.n_all[o]) {
-                double x = ds.n_all[o] == 1 ? ds.cz[o] : ds.cz[o] / sqrt((double)ds.n_all[o]);
-                gs += x * x;
-                gT++;
-                int off = (int)o + min_off;
-                if (off >= s->win.first && off <= s->win.last)
-                    gw += x;
-            }
-        if (gT > 0 && gs > 0)
-            set(&out[EVS_T_CORRADO_ZIVNEY], N, caar, gw / (sqrt(L2) * sqrt(gs / (double)gT)), NAN, 0);
-        if (aL > 1) {
-            for (int off = s->win.first; off <= s->win.last; off++) {
-                size_t o = (size_t)(off - min_off);
-                lz += (ds.span_ar[o] / dN) / (S * sqrt(ds.lamb_c[o] / dN));
-            }
-            set(&out[EVS_T_LAMB], N, caar, lz / sqrt(L2), NAN, 0);
-        }
-    }
+    if (z.aL > 1)
+        set(&out[EVS_T_LAMB], N, caar, z.lz / sqrt(L2), NAN, 0);
 
     /* GRANK (Kolari & Pynnonen 2011): SCAR*_i = SCAR_i / s_SCAR; GSAR_it = SAR_it on E and SCAR*_i
      * on the cumulated event day; U_it = rank(GSAR_it)/(T_i + 1) - 1/2; Ubar_t = N_t^-1 sum_i U_it;

@@ -1365,8 +1365,9 @@ static void synthetic(int model, int logret)
              "windows = 0..0 -1..2\nmin_estimation = 20\nmarket = MKT\n\n"
              "[event ev1]\ntime = %s\nsecurities = A B C D\n\n"
              "[event ev2]\ntime = %s\nsecurities = A B C D\n\n"
-             "[event ev3]\ntime = %s\nsecurities = A C\n",
-             logret ? "log" : "simple", mname[model], dates[38], dates[50], dates[39]);
+             "[event ev3]\ntime = %s\nsecurities = A C\n\n"
+             "[event ev4]\ntime = %s\nsecurities = B\n", /* one security: the per-event fast path */
+             logret ? "log" : "simple", mname[model], dates[38], dates[50], dates[39], dates[44]);
     snprintf(path, sizeof path, "%s/study.ini", dir);
     put_file(path, ini);
 
@@ -1374,21 +1375,21 @@ static void synthetic(int model, int logret)
     s->par = (nv_par){model, logret, -30, -6, 2, {0, -1}, {0, 2}, 20};
     s->datadir = data1d;
     s->market = "MKT";
-    s->nev = 3;
-    const char *evn[3] = {"ev1", "ev2", "ev3"};
-    int evd[3] = {38, 50, 39};
-    for (int k = 0; k < 3; k++) {
+    s->nev = 4;
+    const char *evn[4] = {"ev1", "ev2", "ev3", "ev4"};
+    int evd[4] = {38, 50, 39, 44};
+    for (int k = 0; k < 4; k++) {
         s->ev[k].name = evn[k];
         strcpy(s->ev[k].date, dates[evd[k]]);
-        static const char *four[] = {"A", "B", "C", "D"}, *two[] = {"A", "C"};
-        s->ev[k].nsym = k == 2 ? 2 : 4;
+        static const char *four[] = {"A", "B", "C", "D"}, *two[] = {"A", "C"}, *one[] = {"B"};
+        s->ev[k].nsym = k == 3 ? 1 : k == 2 ? 2 : 4;
         for (size_t i = 0; i < s->ev[k].nsym; i++)
-            s->ev[k].syms[i] = k == 2 ? two[i] : four[i];
+            s->ev[k].syms[i] = k == 3 ? one[i] : k == 2 ? two[i] : four[i];
     }
     nv_compute(s);
 
     /* The panel does what it claims (checks of the test itself). */
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
         assert_int_equal((int)s->ev[k].nok, (int)s->ev[k].nsym);
     assert_string_equal(s->ev[0].f[0].day0, dates[39]); /* event on a day without data */
     assert_string_equal(s->ev[2].f[0].day0, dates[39]); /* ev1 and ev3 share day 0 */
