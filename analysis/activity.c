@@ -201,25 +201,34 @@ evs_status evs_activity_run(const evs_firm *const *f, const evs_volume *const *v
     mean_sd(x, nv, &m, &sd);
     t = m / (sd / sqrt((double)nv));
     row(&out[EVS_A_VOLUME_BMP], nv, mc, t, (double)nv - 1, evs_p_student(t, (double)nv - 1));
-    /* crude dependence adjustment: AAV per estimation offset, its sd over those offsets */
-    size_t no = (size_t)(hi - lo + 1);
-    sum = evs_calloc(1, no * (sizeof *sum + sizeof *cnt)); /* one zeroed block: sums, then counts */
-    if (!sum) {
-        st = evs_nomem(e);
-        goto out;
-    }
-    cnt = (size_t *)(void *)(sum + no);
-    for (size_t i = 0; i < n; i++) {
-        if (!v[i]->ok)
-            continue;
-        for (size_t k = 0; k < f[i]->n_est; k++) {
-            size_t o = (size_t)(evs_firm_est_off(f[i], k) - lo);
-            sum[o] += v[i]->est_av[k];
-            cnt[o]++;
-        }
-    }
+    /* crude dependence adjustment: AAV per estimation offset, its sd over those
+     * offsets (one firm-event: its own values, evs_cda_sd_one) */
     size_t T;
-    double S = evs_cda_sd(sum, cnt, no, &T);
+    double S;
+    if (nv == 1) {
+        size_t i = 0;
+        while (!v[i]->ok)
+            i++;
+        S = evs_cda_sd_one(v[i]->est_av, f[i]->n_est, &T);
+    } else {
+        size_t no = (size_t)(hi - lo + 1);
+        sum = evs_calloc(1, no * (sizeof *sum + sizeof *cnt)); /* one zeroed block: sums, then counts */
+        if (!sum) {
+            st = evs_nomem(e);
+            goto out;
+        }
+        cnt = (size_t *)(void *)(sum + no);
+        for (size_t i = 0; i < n; i++) {
+            if (!v[i]->ok)
+                continue;
+            for (size_t k = 0; k < f[i]->n_est; k++) {
+                size_t o = (size_t)(evs_firm_est_off(f[i], k) - lo);
+                sum[o] += v[i]->est_av[k];
+                cnt[o]++;
+            }
+        }
+        S = evs_cda_sd(sum, cnt, no, &T);
+    }
     if (T > 1) {
         double w = 0;
         for (int o = win.first; o <= win.last; o++) {

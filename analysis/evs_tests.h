@@ -87,6 +87,10 @@ double evs_kp_rbar_jobs(const evs_firm *const *f, size_t n, int jobs);
  * returns S = sqrt(sum_o (x_o - mean x)^2 / (T - 1)) and sets *T to the
  * number of such offsets (S is NaN when T < 2). */
 double evs_cda_sd(const double *sum, const size_t *cnt, size_t n, size_t *T);
+/* The same for one firm-event, whose n values x (in day order) each sit alone
+ * at their offset: the same bits as evs_cda_sd on its per-offset sums, without
+ * them (*T = n). */
+double evs_cda_sd_one(const double *x, size_t n, size_t *T);
 
 /* Two-sided p-values from upper tails. */
 double evs_p_normal(double z);

@@ -166,6 +166,23 @@ double evs_cda_sd(const double *sum, const size_t *cnt, size_t n, size_t *T)
     return sqrt(ss / (double)(k - 1));
 }
 
+double evs_cda_sd_one(const double *x, size_t n, size_t *T)
+{
+    /* evs_cda_sd's operations: each offset's sum is 0 + x, its mean that sum */
+    double m = 0, ss = 0;
+    for (size_t t = 0; t < n; t++)
+        m += 0.0 + x[t];
+    *T = n;
+    if (n < 2)
+        return NAN;
+    m /= (double)n;
+    for (size_t t = 0; t < n; t++) {
+        double d = (0.0 + x[t]) - m;
+        ss += d * d;
+    }
+    return sqrt(ss / (double)(n - 1));
+}
+
 double evs_p_student(double t, double df)
 {
     if (isnan(t) || !(df > 0))

@@ -68,6 +68,33 @@ static double naive_volume(const char *root, const char *sym, int d)
     return v;
 }
 
+/* evs_cda_sd_one against evs_cda_sd on the per-offset sums it stands for
+ * (one value per offset, with empty offsets between): the same bits. */
+static void test_cda_sd_one(void **state)
+{
+    (void)state;
+    uint64_t z = 12345;
+    for (size_t n = 0; n < 300; n += 1 + n / 7) {
+        double x[300], sum[1200] = {0};
+        size_t cnt[1200] = {0}, o = 0;
+        for (size_t t = 0; t < n; t++) {
+            z = z * 6364136223846793005ull + 1442695040888963407ull;
+            x[t] = ((double)(z >> 11) / 9007199254740992.0 - 0.5) * (t % 5 ? 1.0 : 1e-3);
+            if (t % 9 == 4)
+                x[t] = t % 2 ? 0.0 : -0.0;
+            o += 1 + (z >> 60) % 3; /* gaps between offsets */
+            sum[o] += x[t];
+            cnt[o]++;
+        }
+        size_t T1, T2;
+        double a = evs_cda_sd(sum, cnt, o + 1, &T1), b = evs_cda_sd_one(x, n, &T2);
+        assert_int_equal(T1, n);
+        assert_int_equal(T2, n);
+        assert_true(memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b)));
+        assert_true(n < 2 ? isnan(b) : b > 0);
+    }
+}
+
 static void test_on_sample(void **state)
 {
     (void)state;
@@ -169,6 +196,28 @@ static void test_on_sample(void **state)
             double tv = mx / sqrt(vx / dN);
             close_rel(a[EVS_A_VOLATILITY_CS].statistic, tv, 1e-9, "volatility-cs");
             close_rel(a[EVS_A_VOLATILITY_CS].p_value, p_t(tv, dN - 1), 1e-8, "volatility-cs p");
+            /* each firm alone (a one-security sample): volume-cda's yardstick is the
+             * sd of its own abnormal log volumes over the estimation days */
+            for (size_t i = 0; i < N; i++) {
+                const evs_firm *f = &er->firm[i];
+                evs_volume vi;
+                assert_int_equal(evs_volume_compute(f, &evs_run_data(&r, f->symbol)->s, &vi, &e), EVS_OK);
+                const evs_firm *fp[1] = {f};
+                const evs_volume *vp[1] = {&vi};
+                evs_test_row one[EVS_NACT];
+                assert_int_equal(evs_activity_run(fp, vp, 1, win, one, &e), EVS_OK);
+                double m1 = 0, ss1 = 0, num1 = 0;
+                for (size_t t = 0; t < f->n_est; t++)
+                    m1 += av_est[i][t] / L1[i];
+                for (size_t t = 0; t < f->n_est; t++)
+                    ss1 += (av_est[i][t] - m1) * (av_est[i][t] - m1);
+                for (int o = win.first; o <= win.last; o++)
+                    num1 += av_span[i][o - f->span_first];
+                double t1 = num1 / (sqrt(L2) * sqrt(ss1 / (L1[i] - 1)));
+                close_rel(one[EVS_A_VOLUME_CDA].statistic, t1, 1e-9, "volume-cda, one firm");
+                close_rel(one[EVS_A_VOLUME_CDA].df, L1[i] - 1, 0, "volume-cda df, one firm");
+                evs_volume_free(&vi);
+            }
         }
         for (size_t i = 0; i < N; i++)
             free(av_est[i]);
@@ -183,6 +232,7 @@ static void test_on_sample(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cda_sd_one),
         cmocka_unit_test(test_on_sample),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
