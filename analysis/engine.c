@@ -329,10 +329,15 @@ typedef struct firm_ctx {
 } firm_ctx;
 
 /* The firm-event on aligned data: its design (evs_design.h), the days
- * exclude_events skips, then evs_firm_compute_d. */
-static evs_status firm_on_aligned(evs_firm *f, const evs_aligned *a, const evs_event_def *ev, const evs_params *p,
-                                  int d0, const firm_ctx *c, evs_err *e)
+ * exclude_events skips, then evs_firm_compute_d. sec is the security's
+ * series, which the run keeps longer than its firm-events: its date column
+ * is the alignment's date_src (evs_align.h). */
+static evs_status firm_on_aligned(evs_firm *f, const evs_aligned *a0, const evs_series *sec, const evs_event_def *ev,
+                                  const evs_params *p, int d0, const firm_ctx *c, evs_err *e)
 {
+    evs_aligned as = *a0, *a = &as;
+    as.date_src = sec->date;
+    as.date_src_n = sec->n;
     evs_design dz;
     evs_status st = evs_design_build(p, a, c->fs ? &c->fs->t : NULL, c->fs ? c->fs->path : NULL, &dz, e);
     if (st != EVS_OK)
@@ -393,13 +398,11 @@ static evs_status firm_compute(evs_firm *f, const evs_series *sec, const evs_ser
         evs_status st = evs_align(&sv, mkt ? &mv : NULL, p->returns, &a, e);
         if (st != EVS_OK)
             return st;
-        a.date_src = sec->date; /* the run's data outlive its firm-events (evs_align.h) */
-        a.date_src_n = sec->n;
         evs_aligned_drop(&a, f->rolls, f->nrolls);
         long k0 = evs_aligned_day0(&a, d0);
         int inside = k0 >= 0 && (i0 == 0 || k0 + lo >= 1) && (i1 == n || k0 + hi <= (long)a.n - 2);
         if (inside)
-            st = firm_on_aligned(f, &a, ev, p, d0, c, e);
+            st = firm_on_aligned(f, &a, sec, ev, p, d0, c, e);
         evs_aligned_free(&a);
         if (st != EVS_OK || (inside && f->ok))
             return st;
@@ -409,10 +412,8 @@ static evs_status firm_compute(evs_firm *f, const evs_series *sec, const evs_ser
     evs_status st = evs_align2(sec, mkt, c->sector, p->returns, &a, e);
     if (st != EVS_OK)
         return st;
-    a.date_src = sec->date;
-    a.date_src_n = sec->n;
     evs_aligned_drop(&a, f->rolls, f->nrolls);
-    st = firm_on_aligned(f, &a, ev, p, d0, c, e);
+    st = firm_on_aligned(f, &a, sec, ev, p, d0, c, e);
     evs_aligned_free(&a);
     return st;
 }

@@ -241,7 +241,7 @@ static double fuse_days(const evs_firm *f, int min_off, double Sg, day_sums *d, 
     const int *restrict off = f->est_off;
     double *restrict aar = d->aar, *restrict cor = d->corrado, *restrict cz = d->cz, *restrict gr = d->grank;
     size_t *restrict n_est = d->n_est, *restrict n_all = d->n_all;
-    double kbar = (double)(ne + f->n_span + 1) / 2.0, md = f->median_ar;
+    double kbar = (double)(ne + ns + 1) / 2.0, md = f->median_ar;
     int contig = est_contiguous(f), grank = !isnan(Sg);
     size_t o0 = ne ? (size_t)(evs_firm_est_off(f, 0) - min_off) : 0, pos = 0, below = 0, eq = 0;
     double inv = 1.0 / (double)(ne + 2); /* 1 / (T_i + 1) */
