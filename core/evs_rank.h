@@ -7,9 +7,10 @@
  * correction sum over tied groups of (t^3 - t). With median != NULL it also
  * sets *median to the middle value (the mean of the two middle values when n
  * is even). tmp must hold n items; out is written only at the end. The sort
- * is an LSD radix sort on order-preserving integer keys of the values
- * (evs_rank.c), so the ranks and the median depend only on the values, as
- * with any correct sort.
+ * places the values by address calculation (buckets over the sample's
+ * spread), or by an LSD radix sort on order-preserving integer keys when
+ * the spread is degenerate or n large (evs_rank.c); either way the ranks
+ * and the median depend only on the values, as with any correct sort.
  * Values must not be NaN.
  */
 #ifndef EVS_RANK_H

@@ -527,6 +527,16 @@ static void test_rank(void **state)
                             * so the whole sample is one long run sorted by its lower bytes, with ties */
             for (size_t i = 0; i < n; i++)
                 v[i] = (rep % 2 ? 2.0 : -0.5) * (1.0 + ldexp((double)(xr() % (n / 2 + 1)), -30));
+        if (rep % 17 == 4) { /* sample-like: a sum of uniforms, an outlier, and sometimes a
+                              * bunch of values inside one bucket of the spread the outliers
+                              * set (the address calculation's worst case: its move budget) */
+            for (size_t i = 0; i < n; i++)
+                v[i] = ((double)(xr() % 10001) + (double)(xr() % 10001) + (double)(xr() % 10001) - 15000.0) * 1e-6;
+            v[n / 2] = 0.5;
+            if (rep % 2)
+                for (size_t i = 0; i < n; i++)
+                    v[i] = i % 10 == 0 ? (i % 20 ? 1e3 : -1e3) : 1e-9 * (double)(xr() % 1000);
+        }
         if (rep % 5 == 1) /* already sorted, and reversed */
             for (size_t i = 0; i < n; i++)
                 v[i] = rep % 10 == 1 ? (double)i : -(double)i;
