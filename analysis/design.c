@@ -11,10 +11,12 @@
 
 void evs_design_free(evs_design *d)
 {
-    evs_free(d->y);
+    if (!d->borrowed) {
+        evs_free(d->y);
+        evs_free(d->rm);
+        evs_free(d->x);
+    }
     evs_free(d->rf);
-    evs_free(d->rm);
-    evs_free(d->x);
     memset(d, 0, sizeof *d);
 }
 
@@ -36,27 +38,36 @@ evs_status evs_design_build(const evs_params *p, const evs_aligned *a, const evs
     size_t k = (size_t)evs_model_nreg(p->model, lags), n = a->n;
     d->n = n;
     d->k = k;
+    if (p->model == EVS_MODEL_CONSTANT_MEAN || p->model == EVS_MODEL_MARKET_ADJUSTED ||
+        p->model == EVS_MODEL_MARKET) {
+        /* y = R and x = (Rm) or (): the aligned arrays themselves, no copy */
+        d->borrowed = 1;
+        d->y = a->r;
+        d->rm = a->rm;
+        d->x = a->rm;
+        if (p->model != EVS_MODEL_CONSTANT_MEAN)
+            d->names[0] = "market";
+        return EVS_OK;
+    }
+    int factors = evs_model_uses_factors(p->model);
     d->y = evs_malloc(n * sizeof *d->y + 1);
-    d->rf = evs_malloc(n * sizeof *d->rf + 1);
+    d->rf = factors ? evs_malloc(n * sizeof *d->rf + 1) : NULL;
     d->rm = evs_malloc(n * sizeof *d->rm + 1);
     d->x = evs_malloc(n * k * sizeof *d->x + 1);
-    if (!d->y || !d->rf || !d->rm || !d->x) {
+    if (!d->y || (factors && !d->rf) || !d->rm || !d->x) {
         evs_design_free(d);
         return evs_nomem(e);
     }
     for (size_t t = 0; t < n; t++) {
         d->y[t] = a->r[t];
-        d->rf[t] = 0;
         d->rm[t] = a->rm[t];
     }
+    for (size_t t = 0; factors && t < n; t++)
+        d->rf[t] = 0;
     switch (p->model) {
-    case EVS_MODEL_CONSTANT_MEAN: break;
+    case EVS_MODEL_CONSTANT_MEAN:
     case EVS_MODEL_MARKET_ADJUSTED:
-    case EVS_MODEL_MARKET:
-        d->names[0] = "market";
-        for (size_t t = 0; t < n; t++)
-            d->x[t] = a->rm[t];
-        break;
+    case EVS_MODEL_MARKET: break; /* borrowed above */
     case EVS_MODEL_TWO_INDEX:
         d->names[0] = "market";
         d->names[1] = "sector";

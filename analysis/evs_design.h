@@ -32,10 +32,15 @@ typedef struct evs_design {
     size_t n;       /* = the aligned returns */
     size_t k;       /* regressors per row (evs_model_nreg) */
     double *y;      /* dependent variable; NaN when the day has no factor row */
-    double *rf;     /* risk-free return of the day (0 without a factor file) */
+    double *rf;     /* risk-free return of the day; NULL without a factor file (0 every day: evs_design_rf) */
     double *rm;     /* the market return to report: the aligned one, or Mkt-RF + RF of the factor file without a market */
     double *x;      /* n x k row-major; NaN where a lead, lag or factor is missing */
     const char *names[EVS_MODEL_MAXK]; /* regressor names (for estimates.csv) */
+    /* 1: y, rm and x are the aligned data's own arrays (r, rm, rm), not
+     * copies: the models whose design is the aligned returns themselves
+     * (constant mean, market-adjusted, market), built for every firm-event;
+     * they must outlive the design, which evs_design_free leaves alone */
+    int borrowed;
 } evs_design;
 
 /* Build the design of p->model for a; ft is the study's factor table (NULL
@@ -43,6 +48,12 @@ typedef struct evs_design {
 evs_status evs_design_build(const evs_params *p, const evs_aligned *a, const evs_factors *ft, const char *factors_name,
                             evs_design *d, evs_err *e);
 void evs_design_free(evs_design *d);
+
+/* The risk-free return of day t. */
+static inline double evs_design_rf(const evs_design *d, size_t t)
+{
+    return d->rf ? d->rf[t] : 0.0;
+}
 
 /* 1 when day t can be used for estimation: y and every regressor finite. */
 static inline int evs_design_row_ok(const evs_design *d, size_t t)

@@ -142,13 +142,23 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     double *ey = (double *)(eidx + B), *ex = ey + B, *all = ex + B * kx, *rk = all + nb;
     uint32_t *order = (uint32_t *)(rk + nb), *est_order = order + nb;
     size_t L1 = 0;
-    for (long t = lo; t <= e2; t++)
-        if (!(skip && skip[t]) && evs_design_row_ok(dz, (size_t)t)) {
-            eidx[L1] = t;
-            ey[L1] = dz->y[t];
-            memcpy(ex + L1 * kx, dz->x + (size_t)t * kx, kx * sizeof *ex);
-            L1++;
-        }
+    if (kx == 1 && !skip) { /* one regressor (the market model): no per-row copy call */
+        for (long t = lo; t <= e2; t++)
+            if (isfinite(dz->y[t]) && isfinite(dz->x[t])) {
+                eidx[L1] = t;
+                ey[L1] = dz->y[t];
+                ex[L1] = dz->x[t];
+                L1++;
+            }
+    } else {
+        for (long t = lo; t <= e2; t++)
+            if (!(skip && skip[t]) && evs_design_row_ok(dz, (size_t)t)) {
+                eidx[L1] = t;
+                ey[L1] = dz->y[t];
+                memcpy(ex + L1 * kx, dz->x + (size_t)t * kx, kx * sizeof *ex);
+                L1++;
+            }
+    }
     f->n_est = L1;
     f->est_first_date = a->date[lo];
     f->est_last_date = a->date[e2];
@@ -257,7 +267,7 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
         f->sp_date[t] = a->date[k];
         f->sp_r[t] = a->r[k];
         f->sp_rm[t] = dz->rm[k];
-        f->sp_exp[t] = dz->rf[k] + evs_model_expected_x(&f->fit, xk);
+        f->sp_exp[t] = evs_design_rf(dz, (size_t)k) + evs_model_expected_x(&f->fit, xk);
         f->sp_ar[t] = a->r[k] - f->sp_exp[t];
         f->sp_var[t] = evs_model_var_ar_x(&f->fit, xk);
         f->sp_sar[t] = f->sp_ar[t] / sqrt(f->sp_var[t]);
