@@ -319,12 +319,16 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
         f->rank_sar[t] = (float)rk[t];
     evs_free(tmp);
     /* the moments every r-bar pair on the same dates needs (evs_kp_rbar) */
-    double sa = 0, ss = 0;
+    double sa = 0, ds = 0, ss = 0;
     for (size_t t = 0; t < L1; t++)
         sa += f->est_ar[t];
     f->est_mean = sa / (double)L1;
-    for (size_t t = 0; t < L1; t++)
-        ss += (f->est_ar[t] - f->est_mean) * (f->est_ar[t] - f->est_mean);
+    for (size_t t = 0; t < L1; t++) {
+        double d = f->est_ar[t] - f->est_mean;
+        ds += d;
+        ss += d * d;
+    }
+    f->est_dsum = ds;
     f->est_ss = ss;
     f->est_moments = 1;
     f->ok = 1;

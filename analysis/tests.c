@@ -617,53 +617,60 @@ done:
     return st;
 }
 
-/* Pearson correlation of two firms' estimation residuals over their common dates. */
+/* Pearson correlation of two firms' estimation residuals over their common
+ * dates, in one pass by shifted sums (Chan, Golub & LeVeque 1983, The
+ * American Statistician 37:242, eq. 1.5 with a shift): with da = a - Ka and
+ * db = b - Kb, Ka and Kb each firm's mean over its own estimation window
+ * (est_mean: close to the mean over the common dates, so the corrections
+ * below are small and the sums stay accurate; its first residual for a
+ * firm-event without est_mean),
+ *   Sab = sum da db - (sum da)(sum db) / n,  Saa = sum da^2 - (sum da)^2 / n,
+ * Sbb likewise, and r = Sab / sqrt(Saa Sbb). When both firms have the same
+ * dates (the usual case for the firms of one event) sum da, sum da^2 and
+ * their b counterparts are each firm's own est_dsum and est_ss, taken in
+ * day order as the merge below takes them: only the cross products are
+ * left, and the result is the merge's to the bit. */
 static int pair_corr(const evs_firm *a, const evs_firm *b, double *r)
 {
-    /* two passes over the merged dates: means, then moments */
-    double sa = 0, sb = 0;
-    size_t n = 0, i = 0, j = 0;
-    if (a->est_moments && b->est_moments && a->n_est == b->n_est &&
+    if (a->n_est == 0 || b->n_est == 0)
+        return -1;
+    /* the shifts: without est_mean (a firm-event built elsewhere), its first value */
+    double ka = a->est_moments ? a->est_mean : a->est_ar[0], kb = b->est_moments ? b->est_mean : b->est_ar[0];
+    double sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0;
+    size_t n = 0;
+    if (a->est_moments && b->est_moments && a->n_est == b->n_est && a->est_first_date == b->est_first_date &&
+        a->est_last_date == b->est_last_date &&
         memcmp(a->est_date, b->est_date, a->n_est * sizeof *a->est_date) == 0) {
-        /* the same dates (the usual case for firms of one event), with each
-         * firm-event's mean and sum of squares computed once, in the order the
-         * merge below would sum them (evs_firm_compute_d): only the cross
-         * products are left, and the result is the merge's to the bit */
         n = a->n_est;
-        if (n < 3 || !(a->est_ss > 0 && b->est_ss > 0))
-            return -1;
-        double ma = a->est_mean, mb = b->est_mean, sab = 0;
-        for (i = 0; i < n; i++)
-            sab += (a->est_ar[i] - ma) * (b->est_ar[i] - mb);
-        *r = sab / sqrt(a->est_ss * b->est_ss);
-        return 0;
-    }
-    while (i < a->n_est && j < b->n_est) {
-        if (a->est_date[i] < b->est_date[j])
-            i++;
-        else if (a->est_date[i] > b->est_date[j])
-            j++;
-        else {
-            sa += a->est_ar[i++];
-            sb += b->est_ar[j++];
-            n++;
+        for (size_t i = 0; i < n; i++)
+            sab += (a->est_ar[i] - ka) * (b->est_ar[i] - kb);
+        sa = a->est_dsum;
+        sb = b->est_dsum;
+        saa = a->est_ss;
+        sbb = b->est_ss;
+    } else {
+        for (size_t i = 0, j = 0; i < a->n_est && j < b->n_est;) {
+            if (a->est_date[i] < b->est_date[j]) {
+                i++;
+            } else if (a->est_date[i] > b->est_date[j]) {
+                j++;
+            } else {
+                double x = a->est_ar[i++] - ka, y = b->est_ar[j++] - kb;
+                sa += x;
+                sb += y;
+                sab += x * y;
+                saa += x * x;
+                sbb += y * y;
+                n++;
+            }
         }
     }
     if (n < 3)
         return -1;
-    double ma = sa / (double)n, mb = sb / (double)n, sab = 0, saa = 0, sbb = 0;
-    for (i = j = 0; i < a->n_est && j < b->n_est;) {
-        if (a->est_date[i] < b->est_date[j])
-            i++;
-        else if (a->est_date[i] > b->est_date[j])
-            j++;
-        else {
-            double x = a->est_ar[i++] - ma, y = b->est_ar[j++] - mb;
-            sab += x * y;
-            saa += x * x;
-            sbb += y * y;
-        }
-    }
+    double dn = (double)n;
+    sab -= sa * sb / dn;
+    saa -= sa * sa / dn;
+    sbb -= sb * sb / dn;
     if (!(saa > 0 && sbb > 0))
         return -1;
     *r = sab / sqrt(saa * sbb);
