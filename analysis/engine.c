@@ -267,10 +267,26 @@ static evs_status firm_time(evs_run *r, const evs_warner *w, const evs_event_def
     return st;
 }
 
-static void note_add(evs_firm *f, const char *text)
+/* Append s (n bytes) to buf (its string of *len bytes, room for cap), cut
+ * to fit as snprintf cuts: the notes are written once per firm-event, on
+ * one thread, where snprintf's parsing of formats was most of their cost. */
+static void append(char *buf, size_t cap, size_t *len, const char *s, size_t n)
+{
+    if (*len + 1 >= cap)
+        return;
+    if (n > cap - 1 - *len)
+        n = cap - 1 - *len;
+    memcpy(buf + *len, s, n);
+    *len += n;
+    buf[*len] = '\0';
+}
+
+static void note_add(evs_firm *f, const char *text, size_t tn)
 {
     size_t n = strlen(f->note);
-    snprintf(f->note + n, sizeof f->note - n, "%s%s", n ? "; " : "", text);
+    if (n)
+        append(f->note, sizeof f->note, &n, "; ", 2);
+    append(f->note, sizeof f->note, &n, text, tn);
 }
 
 /* Add "what: d1 d2 ..." to f's note for the days within the data the
@@ -281,18 +297,19 @@ static void note_used(evs_firm *f, const char *what, const int *days, size_t n)
     if (f->est_first_date == EVS_NO_DATE || !f->sp_date || !f->n_span)
         return;
     int lo = f->est_first_date, hi = f->sp_date[f->n_span - 1];
-    char list[400] = "", d[11];
-    size_t k = 0, m = 0;
+    char text[480], d[11];
+    size_t k = 0, m = 0, w = strlen(what), t0 = w + 2; /* the list starts after "what: " */
+    append(text, sizeof text, &k, what, w);
+    append(text, sizeof text, &k, ": ", 2);
     for (size_t i = 0; i < n; i++)
-        if (days[i] >= lo && days[i] <= hi && k < sizeof list - 12) {
+        if (days[i] >= lo && days[i] <= hi && k - t0 < 400 - 12) { /* at most 399 bytes of dates */
             evs_date_format(days[i], d);
-            k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", m++ ? " " : "", d);
+            if (m++)
+                append(text, sizeof text, &k, " ", 1);
+            append(text, sizeof text, &k, d, strlen(d));
         }
-    if (!m)
-        return;
-    char text[480];
-    snprintf(text, sizeof text, "%s: %s", what, list);
-    note_add(f, text);
+    if (m)
+        note_add(f, text, k);
 }
 
 /* A future against its index (sequential, before the firm-events run): the
@@ -1075,14 +1092,35 @@ static evs_status gaps_report(evs_run *r, const job *jb, size_t total, const evs
  * The firm-events are grouped by symbol (a sort, O(F log F)); each is compared
  * with the later events' firm-events of its symbol only, in study order. */
 typedef struct ov_key {
+    uint64_t head; /* the symbol's first 8 bytes, big-endian, zero-padded: ordered as strcmp orders them */
     const char *symbol;
     size_t item;
 } ov_key;
 
+static uint64_t head8(const char *s)
+{
+    uint64_t h = 0;
+    size_t i = 0;
+    for (; i < 8 && s[i]; i++)
+        h = h << 8 | (unsigned char)s[i];
+    return h << (8 * (8 - i));
+}
+
+/* strcmp's order of the symbols: the packed heads first, so that most
+ * comparisons read no string */
+static int ov_symcmp(const ov_key *x, const ov_key *y)
+{
+    int c = (x->head > y->head) - (x->head < y->head);
+    if (!c && x->head << 56 != 0) /* the heads agree on 8 bytes, none of them the end */
+        c = strcmp(x->symbol + 8, y->symbol + 8);
+    return c;
+}
+
+/* by symbol, then by item */
 static int ov_cmp(const void *a, const void *b)
 {
     const ov_key *x = a, *y = b;
-    int c = strcmp(x->symbol, y->symbol);
+    int c = ov_symcmp(x, y);
     return c ? c : (x->item > y->item) - (x->item < y->item);
 }
 
@@ -1096,7 +1134,10 @@ static evs_status find_overlaps(evs_run *r, const job *jb, size_t total, const e
         goto out;
     }
     for (size_t jj = 0; jj < total; jj++)
-        key[jj] = (ov_key){r->ev[jb->item_ev[jj]].firm[jb->item_firm[jj]].symbol, jj};
+    {
+        const char *sym = r->ev[jb->item_ev[jj]].firm[jb->item_firm[jj]].symbol;
+        key[jj] = (ov_key){head8(sym), sym, jj};
+    }
     qsort(key, total, sizeof *key, ov_cmp);
     for (size_t q = 0; q < total; q++)
         pos[key[q].item] = q;
@@ -1105,7 +1146,7 @@ static evs_status find_overlaps(evs_run *r, const job *jb, size_t total, const e
         const evs_firm *f = &r->ev[k].firm[jb->item_firm[jj]];
         if (!f->ok)
             continue;
-        for (size_t q = pos[jj] + 1; q < total && strcmp(key[q].symbol, f->symbol) == 0 && st == EVS_OK; q++) {
+        for (size_t q = pos[jj] + 1; q < total && ov_symcmp(&key[q], &key[pos[jj]]) == 0 && st == EVS_OK; q++) {
             size_t j2 = key[q].item;
             if (jb->item_ev[j2] <= k)
                 continue;
