@@ -147,6 +147,81 @@ static double slope(const double *y, const double *v, size_t stride, size_t n)
     return sxy / sxx;
 }
 
+/* Sums of the market model's passes in four interleaved lanes: day t adds
+ * to lane t mod 4, and the lanes are combined as (l0 + l1) + (l2 + l3). A
+ * running sum over the days is bound by the latency of one addition per
+ * day; four lanes are four independent chains, and the rounding error is
+ * that of sums a quarter as long. */
+#define LANES4(n, body)                                                                                               \
+    do {                                                                                                              \
+        size_t t_ = 0;                                                                                                \
+        for (; t_ + 4 <= (n); t_ += 4) {                                                                              \
+            body(0, t_);                                                                                              \
+            body(1, t_ + 1);                                                                                          \
+            body(2, t_ + 2);                                                                                          \
+            body(3, t_ + 3);                                                                                          \
+        }                                                                                                             \
+        for (int l_ = 0; t_ < (n); t_++, l_++)                                                                        \
+            body(l_, t_);                                                                                             \
+    } while (0)
+#define SUM4(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
+
+/* OLS of the market model R = alpha + beta Rm from centred sums (Campbell, Lo
+ * & MacKinlay 1997, eqs. 4.4.5-4.4.8): beta = S_xy / S_xx, alpha = mean(R) -
+ * beta mean(Rm), sigma^2 = sum (R - alpha - beta Rm)^2 / (L1 - 2), the
+ * residuals summed directly rather than as S_yy - beta S_xy (no
+ * cancellation); three passes, each in four lanes (LANES4). */
+static int fit_market(evs_fit *f, const double *y, const double *x, size_t n, char *reason, size_t rsz)
+{
+    double mn = x[0], mx = x[0], sx[4] = {0}, sy[4] = {0};
+#define P1(l, t)                                                                                                      \
+    do {                                                                                                              \
+        double v_ = x[t];                                                                                             \
+        mn = v_ < mn ? v_ : mn;                                                                                       \
+        mx = v_ > mx ? v_ : mx;                                                                                       \
+        sx[l] += v_;                                                                                                  \
+        sy[l] += y[t];                                                                                                \
+    } while (0)
+    LANES4(n, P1);
+#undef P1
+    if (mn == mx) {
+        snprintf(reason, rsz, "market return constant over the estimation window");
+        return -1;
+    }
+    double m = SUM4(sx) / (double)n, ym = SUM4(sy) / (double)n, sxx[4] = {0}, sst[4] = {0}, sxy[4] = {0};
+#define P2(l, t)                                                                                                      \
+    do {                                                                                                              \
+        double dx_ = x[t] - m, dy_ = y[t] - ym;                                                                       \
+        sxx[l] += dx_ * dx_;                                                                                          \
+        sst[l] += dy_ * dy_;                                                                                          \
+        sxy[l] += dx_ * dy_;                                                                                          \
+    } while (0)
+    LANES4(n, P2);
+#undef P2
+    double Sxx = SUM4(sxx), Sst = SUM4(sst), c1 = SUM4(sxy) / Sxx, c0 = ym - c1 * m, ssr[4] = {0};
+#define P3(l, t)                                                                                                      \
+    do {                                                                                                              \
+        double d_ = y[t] - (c0 + c1 * x[t]);                                                                          \
+        ssr[l] += d_ * d_;                                                                                            \
+    } while (0)
+    LANES4(n, P3);
+#undef P3
+    double Ssr = SUM4(ssr);
+    if (!isfinite(c0) || !isfinite(c1) || !isfinite(Ssr)) {
+        snprintf(reason, rsz, "market-model regression failed");
+        return -1;
+    }
+    f->alpha = c0;
+    f->beta = c1;
+    f->coef[0] = c0;
+    f->coef[1] = c1;
+    f->sigma2 = Ssr / (double)(n - 2);
+    f->r2 = Sst > 0 ? 1.0 - Ssr / Sst : NAN;
+    f->rm_mean = m;
+    f->rm_sxx = Sxx;
+    return 0;
+}
+
 int evs_model_fit_x(evs_model_kind kind, int lags, const double *y, const double *x, size_t n, evs_fit *f,
                     char *reason, size_t rsz)
 {
@@ -206,8 +281,11 @@ int evs_model_fit_x(evs_model_kind kind, int lags, const double *y, const double
             return -1;
         f->alpha = f->coef[0];
         f->beta = f->coef[1];
+    } else if (kind == EVS_MODEL_MARKET) {
+        if (fit_market(f, y, x, n, reason, rsz) != 0)
+            return -1;
     } else {
-        /* one beta: market, dimson, scholes-williams */
+        /* one beta: dimson, scholes-williams */
         size_t c = (size_t)f->lags; /* column of Rm_t */
         double mn = x[c], mx = x[c], m = 0, sxx = 0, ym = 0, sst = 0, sxy = 0;
         for (size_t t = 0; t < n; t++) {
@@ -229,69 +307,47 @@ int evs_model_fit_x(evs_model_kind kind, int lags, const double *y, const double
             sst += dy * dy;
             sxy += dx * dy;
         }
-        if (kind == EVS_MODEL_MARKET) {
-            /* OLS of the market model from centred sums (Campbell, Lo & MacKinlay 1997,
-             * eqs. 4.4.5-4.4.8): beta = S_xy / S_xx, alpha = mean(R) - beta mean(Rm),
-             * sigma^2 = sum (R - alpha - beta Rm)^2 / (L1 - 2), the residuals summed
-             * directly rather than as S_yy - beta S_xy (no cancellation). */
-            double c1 = sxy / sxx, c0 = ym - c1 * m, ssr = 0;
-            for (size_t t = 0; t < n; t++) {
-                double d = y[t] - (c0 + c1 * x[t * k + c]);
-                ssr += d * d;
-            }
-            if (!isfinite(c0) || !isfinite(c1) || !isfinite(ssr)) {
-                snprintf(reason, rsz, "market-model regression failed");
+        double b;
+        if (kind == EVS_MODEL_DIMSON) {
+            /* Dimson (1979): OLS on Rm_{t-N..t+N}, beta = sum of the slopes. */
+            evs_fit tmp = *f;
+            if (fit_multi(&tmp, y, x, n, (size_t)k, reason, rsz) != 0)
                 return -1;
-            }
-            f->alpha = c0;
-            f->beta = c1;
-            f->coef[0] = c0;
-            f->coef[1] = c1;
-            f->sigma2 = ssr / (double)(n - 2);
-            f->r2 = sst > 0 ? 1.0 - ssr / sst : NAN;
+            memcpy(f->coef, tmp.coef, sizeof f->coef);
+            f->r2 = tmp.r2;
+            b = 0;
+            for (int j = 1; j <= k; j++)
+                b += tmp.coef[j];
         } else {
-            double b;
-            if (kind == EVS_MODEL_DIMSON) {
-                /* Dimson (1979): OLS on Rm_{t-N..t+N}, beta = sum of the slopes. */
-                evs_fit tmp = *f;
-                if (fit_multi(&tmp, y, x, n, (size_t)k, reason, rsz) != 0)
-                    return -1;
-                memcpy(f->coef, tmp.coef, sizeof f->coef);
-                f->r2 = tmp.r2;
-                b = 0;
-                for (int j = 1; j <= k; j++)
-                    b += tmp.coef[j];
-            } else {
-                /* Scholes & Williams (1977): (b- + b0 + b+) / (1 + 2 rho_m). */
-                double bm = slope(y, x + 0, 3, n), b0 = slope(y, x + 1, 3, n), bp = slope(y, x + 2, 3, n);
-                double m0 = mean_of(x + 0, 3, n), m1 = mean_of(x + 1, 3, n), s01 = 0, s00 = 0, s11 = 0;
-                for (size_t t = 0; t < n; t++) {
-                    double a0 = x[t * 3] - m0, a1 = x[t * 3 + 1] - m1;
-                    s01 += a0 * a1;
-                    s00 += a0 * a0;
-                    s11 += a1 * a1;
-                }
-                f->rho_m = s01 / sqrt(s00 * s11);
-                f->coef[1] = bm;
-                f->coef[2] = b0;
-                f->coef[3] = bp;
-                b = (bm + b0 + bp) / (1.0 + 2.0 * f->rho_m);
-            }
-            if (!isfinite(b)) {
-                snprintf(reason, rsz, "%s beta not finite", evs_model_name(kind));
-                return -1;
-            }
-            double a = ym - b * m, ssr = 0;
+            /* Scholes & Williams (1977): (b- + b0 + b+) / (1 + 2 rho_m). */
+            double bm = slope(y, x + 0, 3, n), b0 = slope(y, x + 1, 3, n), bp = slope(y, x + 2, 3, n);
+            double m0 = mean_of(x + 0, 3, n), m1 = mean_of(x + 1, 3, n), s01 = 0, s00 = 0, s11 = 0;
             for (size_t t = 0; t < n; t++) {
-                double u = y[t] - a - b * x[t * k + c];
-                ssr += u * u;
+                double a0 = x[t * 3] - m0, a1 = x[t * 3 + 1] - m1;
+                s01 += a0 * a1;
+                s00 += a0 * a0;
+                s11 += a1 * a1;
             }
-            f->alpha = a;
-            f->beta = b;
-            f->sigma2 = ssr / (double)(n - 2);
-            if (kind == EVS_MODEL_SCHOLES_WILLIAMS)
-                f->r2 = sst > 0 ? 1.0 - ssr / sst : NAN;
+            f->rho_m = s01 / sqrt(s00 * s11);
+            f->coef[1] = bm;
+            f->coef[2] = b0;
+            f->coef[3] = bp;
+            b = (bm + b0 + bp) / (1.0 + 2.0 * f->rho_m);
         }
+        if (!isfinite(b)) {
+            snprintf(reason, rsz, "%s beta not finite", evs_model_name(kind));
+            return -1;
+        }
+        double a = ym - b * m, ssr = 0;
+        for (size_t t = 0; t < n; t++) {
+            double u = y[t] - a - b * x[t * k + c];
+            ssr += u * u;
+        }
+        f->alpha = a;
+        f->beta = b;
+        f->sigma2 = ssr / (double)(n - 2);
+        if (kind == EVS_MODEL_SCHOLES_WILLIAMS)
+            f->r2 = sst > 0 ? 1.0 - ssr / sst : NAN;
         f->rm_mean = m;
         f->rm_sxx = sxx;
     }
