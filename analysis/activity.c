@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "evs_mem.h"
+#include "evs_sum.h"
 
 static const char *names[EVS_NACT] = {"volume-cda", "volume-bmp", "volatility-chisq", "volatility-cs"};
 
@@ -73,7 +74,8 @@ evs_status evs_volume_compute(const evs_firm *f, const evs_series *sec, evs_volu
     int own = sec->n && de >= d0 && de < d0 + sec->n * sizeof *sec->date;
     size_t row0 = own ? (size_t)(de - d0) / sizeof *sec->date : 0;
     size_t cur = own ? row0 : evs_series_lower(sec, f->est_date[0]);
-    double m = 0, ss = 0;
+    /* the mean and the sum of squares in four lanes (evs_sum.h) */
+    double ms[4] = {0}, sq[4] = {0}, *av = v->est_av;
     for (size_t t = 0; t < L1; t++) {
         long k = own ? (long)(row0 + t) : find_from(sec, f->est_date[t], &cur);
         double x = k < 0 ? NAN : sec->volume[k];
@@ -81,15 +83,18 @@ evs_status evs_volume_compute(const evs_firm *f, const evs_series *sec, evs_volu
             evs_volume_free(v);
             return EVS_OK;
         }
-        v->est_av[t] = log1v(x);
-        m += v->est_av[t];
+        av[t] = log1v(x);
+        ms[t & 3] += av[t];
     }
-    m /= (double)L1;
-    for (size_t t = 0; t < L1; t++) {
-        v->est_av[t] -= m;
-        ss += v->est_av[t] * v->est_av[t];
-    }
-    double s2 = ss / (double)(L1 - 1);
+    double m = EVS_SUM4(ms) / (double)L1;
+#define V2(l, t)                                                                                                      \
+    do {                                                                                                              \
+        av[t] -= m;                                                                                                   \
+        sq[l] += av[t] * av[t];                                                                                       \
+    } while (0)
+    EVS_LANES4(L1, V2);
+#undef V2
+    double s2 = EVS_SUM4(sq) / (double)(L1 - 1);
     if (!(s2 > 0)) {
         evs_volume_free(v);
         return EVS_OK;

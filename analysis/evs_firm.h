@@ -58,9 +58,9 @@ typedef struct evs_firm {
     void *block;        /* owns every array above (one allocation); evs_firm_free releases it */
     double median_ar;   /* median AR over E and the span (Corrado & Zivney 1992) */
     int est_moments;    /* 1: est_mean, est_dsum and est_ss below are set (evs_firm_compute_d) */
-    double est_mean;    /* mean of est_ar, summed in day order */
-    double est_dsum;    /* sum over E of (est_ar - est_mean), in day order (the rounding left by est_mean) */
-    double est_ss;      /* sum over E of (est_ar - est_mean)^2, in day order (KP r-bar's pairs reuse all three) */
+    double est_mean;    /* mean of est_ar, summed in day order in four lanes (evs_sum.h) */
+    double est_dsum;    /* sum over E of (est_ar - est_mean), likewise (the rounding left by est_mean) */
+    double est_ss;      /* sum over E of (est_ar - est_mean)^2, likewise (KP r-bar's pairs reuse all three) */
 
     /* time and calendars: filled by the engine (engine.c), not by evs_firm_compute */
     const evs_exchange *exchange;        /* the security's exchange */

@@ -26,6 +26,7 @@
 #include "evs_fmt.h"
 #include "evs_mem.h"
 #include "evs_rank.h"
+#include "evs_sum.h"
 
 void evs_firm_free(evs_firm *f)
 {
@@ -319,17 +320,24 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
         f->rank_sar[t] = (float)rk[t];
     evs_free(tmp);
     /* the moments every r-bar pair on the same dates needs (evs_kp_rbar) */
-    double sa = 0, ds = 0, ss = 0;
-    for (size_t t = 0; t < L1; t++)
-        sa += f->est_ar[t];
-    f->est_mean = sa / (double)L1;
-    for (size_t t = 0; t < L1; t++) {
-        double d = f->est_ar[t] - f->est_mean;
-        ds += d;
-        ss += d * d;
-    }
-    f->est_dsum = ds;
-    f->est_ss = ss;
+    /* (in four lanes, evs_sum.h, as evs_cda_sd and pair_corr number them) */
+    const double *ar = f->est_ar;
+    double sa[4] = {0}, ds[4] = {0}, ss[4] = {0};
+#define M1(l, t) sa[l] += ar[t]
+    EVS_LANES4(L1, M1);
+#undef M1
+    double mean = EVS_SUM4(sa) / (double)L1;
+#define M2(l, t)                                                                                                      \
+    do {                                                                                                              \
+        double d_ = ar[t] - mean;                                                                                     \
+        ds[l] += d_;                                                                                                  \
+        ss[l] += d_ * d_;                                                                                             \
+    } while (0)
+    EVS_LANES4(L1, M2);
+#undef M2
+    f->est_mean = mean;
+    f->est_dsum = EVS_SUM4(ds);
+    f->est_ss = EVS_SUM4(ss);
     f->est_moments = 1;
     f->ok = 1;
     return EVS_OK;

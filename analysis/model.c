@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "evs_mem.h"
+#include "evs_sum.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -147,30 +148,11 @@ static double slope(const double *y, const double *v, size_t stride, size_t n)
     return sxy / sxx;
 }
 
-/* Sums of the market model's passes in four interleaved lanes: day t adds
- * to lane t mod 4, and the lanes are combined as (l0 + l1) + (l2 + l3). A
- * running sum over the days is bound by the latency of one addition per
- * day; four lanes are four independent chains, and the rounding error is
- * that of sums a quarter as long. */
-#define LANES4(n, body)                                                                                               \
-    do {                                                                                                              \
-        size_t t_ = 0;                                                                                                \
-        for (; t_ + 4 <= (n); t_ += 4) {                                                                              \
-            body(0, t_);                                                                                              \
-            body(1, t_ + 1);                                                                                          \
-            body(2, t_ + 2);                                                                                          \
-            body(3, t_ + 3);                                                                                          \
-        }                                                                                                             \
-        for (int l_ = 0; t_ < (n); t_++, l_++)                                                                        \
-            body(l_, t_);                                                                                             \
-    } while (0)
-#define SUM4(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
-
 /* OLS of the market model R = alpha + beta Rm from centred sums (Campbell, Lo
  * & MacKinlay 1997, eqs. 4.4.5-4.4.8): beta = S_xy / S_xx, alpha = mean(R) -
  * beta mean(Rm), sigma^2 = sum (R - alpha - beta Rm)^2 / (L1 - 2), the
  * residuals summed directly rather than as S_yy - beta S_xy (no
- * cancellation); three passes, each in four lanes (LANES4). */
+ * cancellation); three passes, each in four lanes (evs_sum.h). */
 static int fit_market(evs_fit *f, const double *y, const double *x, size_t n, char *reason, size_t rsz)
 {
     double mn = x[0], mx = x[0], sx[4] = {0}, sy[4] = {0};
@@ -182,13 +164,13 @@ static int fit_market(evs_fit *f, const double *y, const double *x, size_t n, ch
         sx[l] += v_;                                                                                                  \
         sy[l] += y[t];                                                                                                \
     } while (0)
-    LANES4(n, P1);
+    EVS_LANES4(n, P1);
 #undef P1
     if (mn == mx) {
         snprintf(reason, rsz, "market return constant over the estimation window");
         return -1;
     }
-    double m = SUM4(sx) / (double)n, ym = SUM4(sy) / (double)n, sxx[4] = {0}, sst[4] = {0}, sxy[4] = {0};
+    double m = EVS_SUM4(sx) / (double)n, ym = EVS_SUM4(sy) / (double)n, sxx[4] = {0}, sst[4] = {0}, sxy[4] = {0};
 #define P2(l, t)                                                                                                      \
     do {                                                                                                              \
         double dx_ = x[t] - m, dy_ = y[t] - ym;                                                                       \
@@ -196,17 +178,17 @@ static int fit_market(evs_fit *f, const double *y, const double *x, size_t n, ch
         sst[l] += dy_ * dy_;                                                                                          \
         sxy[l] += dx_ * dy_;                                                                                          \
     } while (0)
-    LANES4(n, P2);
+    EVS_LANES4(n, P2);
 #undef P2
-    double Sxx = SUM4(sxx), Sst = SUM4(sst), c1 = SUM4(sxy) / Sxx, c0 = ym - c1 * m, ssr[4] = {0};
+    double Sxx = EVS_SUM4(sxx), Sst = EVS_SUM4(sst), c1 = EVS_SUM4(sxy) / Sxx, c0 = ym - c1 * m, ssr[4] = {0};
 #define P3(l, t)                                                                                                      \
     do {                                                                                                              \
         double d_ = y[t] - (c0 + c1 * x[t]);                                                                          \
         ssr[l] += d_ * d_;                                                                                            \
     } while (0)
-    LANES4(n, P3);
+    EVS_LANES4(n, P3);
 #undef P3
-    double Ssr = SUM4(ssr);
+    double Ssr = EVS_SUM4(ssr);
     if (!isfinite(c0) || !isfinite(c1) || !isfinite(Ssr)) {
         snprintf(reason, rsz, "market-model regression failed");
         return -1;

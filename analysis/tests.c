@@ -16,6 +16,7 @@
 #include "evs_mem.h"
 #include "evs_par.h"
 #include "evs_rank.h"
+#include "evs_sum.h"
 
 typedef evs_ranked ranked;
 
@@ -145,42 +146,47 @@ static inline double mean_of_cnt(double sum, size_t cnt)
     return cnt == 1 ? sum : sum / (double)cnt;
 }
 
+/* Both sums in four lanes (evs_sum.h), the k-th offset that has a value in
+ * lane k mod 4. */
 double evs_cda_sd(const double *sum, const size_t *cnt, size_t n, size_t *T)
 {
-    double m = 0, ss = 0;
+    double m[4] = {0}, ss[4] = {0};
     size_t k = 0;
     for (size_t o = 0; o < n; o++)
-        if (cnt[o]) {
-            m += mean_of_cnt(sum[o], cnt[o]);
-            k++;
-        }
+        if (cnt[o])
+            m[k++ & 3] += mean_of_cnt(sum[o], cnt[o]);
     *T = k;
     if (k < 2)
         return NAN;
-    m /= (double)k;
+    double mean = EVS_SUM4(m) / (double)k;
+    k = 0;
     for (size_t o = 0; o < n; o++)
         if (cnt[o]) {
-            double d = mean_of_cnt(sum[o], cnt[o]) - m;
-            ss += d * d;
+            double d = mean_of_cnt(sum[o], cnt[o]) - mean;
+            ss[k++ & 3] += d * d;
         }
-    return sqrt(ss / (double)(k - 1));
+    return sqrt(EVS_SUM4(ss) / (double)(k - 1));
 }
 
 double evs_cda_sd_one(const double *x, size_t n, size_t *T)
 {
     /* evs_cda_sd's operations: each offset's sum is 0 + x, its mean that sum */
-    double m = 0, ss = 0;
-    for (size_t t = 0; t < n; t++)
-        m += 0.0 + x[t];
+    double m[4] = {0}, ss[4] = {0};
+#define C1(l, t) m[l] += 0.0 + x[t]
+    EVS_LANES4(n, C1);
+#undef C1
     *T = n;
     if (n < 2)
         return NAN;
-    m /= (double)n;
-    for (size_t t = 0; t < n; t++) {
-        double d = (0.0 + x[t]) - m;
-        ss += d * d;
-    }
-    return sqrt(ss / (double)(n - 1));
+    double mean = EVS_SUM4(m) / (double)n;
+#define C2(l, t)                                                                                                      \
+    do {                                                                                                              \
+        double d_ = (0.0 + x[t]) - mean;                                                                              \
+        ss[l] += d_ * d_;                                                                                             \
+    } while (0)
+    EVS_LANES4(n, C2);
+#undef C2
+    return sqrt(EVS_SUM4(ss) / (double)(n - 1));
 }
 
 double evs_p_student(double t, double df)
@@ -347,26 +353,38 @@ static void one_firm_days(const evs_firm *f, evs_window win, double dN, day_stat
 {
     size_t ne = f->n_est, ns = f->n_span, pos = 0;
     double kbar = (double)(ne + ns + 1) / 2.0, md = f->median_ar;
+    /* the sums of squares over all days in four lanes, the k-th day in lane
+     * k mod 4 as the general path numbers its offsets (evs_sum.h); the
+     * window sums, a few days, in one */
+    double sk[4] = {0}, gs[4] = {0}, sw = 0, gw = 0;
     *z = (day_stats){0};
-    for (size_t t = 0; t < ne; t++) {
-        double x = f->est_ar[t], g = x - md, dt = 0.0 + (f->rank_est[t] - kbar);
-        double c = 0.0 + (double)((g > 0) - (g < 0));
-        int off = evs_firm_est_off(f, t), in = off >= win.first && off <= win.last;
-        pos += x > 0;
-        z->sk += dt * dt;
-        z->sw += in ? dt : 0.0;
-        z->gs += c * c;
-        z->gw += in ? c : 0.0;
-    }
+#define D1(l, t)                                                                                                      \
+    do {                                                                                                              \
+        double x_ = f->est_ar[t], g_ = x_ - md, dt_ = 0.0 + (f->rank_est[t] - kbar);                                  \
+        double c_ = 0.0 + (double)((g_ > 0) - (g_ < 0));                                                              \
+        int off_ = evs_firm_est_off(f, t), in_ = off_ >= win.first && off_ <= win.last;                               \
+        pos += x_ > 0;                                                                                                \
+        sk[l] += dt_ * dt_;                                                                                           \
+        sw += in_ ? dt_ : 0.0;                                                                                        \
+        gs[l] += c_ * c_;                                                                                             \
+        gw += in_ ? c_ : 0.0;                                                                                         \
+    } while (0)
+    EVS_LANES4(ne, D1);
+#undef D1
     for (size_t t = 0; t < ns; t++) {
         double g = f->sp_ar[t] - md, dt = 0.0 + (f->rank_span[t] - kbar);
         double c = 0.0 + (double)((g > 0) - (g < 0));
         int off = f->span_first + (int)t, in = off >= win.first && off <= win.last;
-        z->sk += dt * dt;
-        z->sw += in ? dt : 0.0;
-        z->gs += c * c;
-        z->gw += in ? c : 0.0;
+        size_t l = (ne + t) & 3;
+        sk[l] += dt * dt;
+        sw += in ? dt : 0.0;
+        gs[l] += c * c;
+        gw += in ? c : 0.0;
     }
+    z->sk = EVS_SUM4(sk);
+    z->sw = sw;
+    z->gs = EVS_SUM4(gs);
+    z->gw = gw;
     z->T = z->gT = ne + ns;
     z->phat = (0.0 + (double)pos / (double)ne) / dN;
     z->aL = ne;
@@ -472,20 +490,23 @@ evs_status evs_tests_run(const evs_sample *s, evs_test_row out[EVS_NTESTS], evs_
         }
         z = (day_stats){.phat = phat / dN};
         z.S = evs_cda_sd(ds.aar, ds.n_est, noff, &z.aL);
+        double sk[4] = {0}, gs[4] = {0}; /* the k-th offset with days in lane k mod 4 (evs_sum.h) */
         for (size_t o = 0; o < noff; o++)
             if (ds.n_all[o]) {
                 int off = (int)o + min_off, in = off >= s->win.first && off <= s->win.last;
                 double dt = mean_of_cnt(ds.corrado[o], ds.n_all[o]);
-                z.sk += dt * dt;
+                sk[z.T & 3] += dt * dt;
                 z.T++;
                 if (in)
                     z.sw += dt;
                 double x = ds.n_all[o] == 1 ? ds.cz[o] : ds.cz[o] / sqrt((double)ds.n_all[o]);
-                z.gs += x * x;
+                gs[z.gT & 3] += x * x;
                 z.gT++;
                 if (in)
                     z.gw += x;
             }
+        z.sk = EVS_SUM4(sk);
+        z.gs = EVS_SUM4(gs);
         if (z.aL > 1)
             for (int off = s->win.first; off <= s->win.last; off++) {
                 size_t o = (size_t)(off - min_off);
@@ -636,19 +657,24 @@ static int pair_corr(const evs_firm *a, const evs_firm *b, double *r)
         return -1;
     /* the shifts: without est_mean (a firm-event built elsewhere), its first value */
     double ka = a->est_moments ? a->est_mean : a->est_ar[0], kb = b->est_moments ? b->est_mean : b->est_ar[0];
-    double sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0;
+    /* every sum in four lanes, the n-th common date in lane n mod 4 (evs_sum.h) */
+    double sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0, xy[4] = {0};
     size_t n = 0;
     if (a->est_moments && b->est_moments && a->n_est == b->n_est && a->est_first_date == b->est_first_date &&
         a->est_last_date == b->est_last_date &&
         memcmp(a->est_date, b->est_date, a->n_est * sizeof *a->est_date) == 0) {
         n = a->n_est;
-        for (size_t i = 0; i < n; i++)
-            sab += (a->est_ar[i] - ka) * (b->est_ar[i] - kb);
+        const double *x = a->est_ar, *y = b->est_ar;
+#define XY(l, t) xy[l] += (x[t] - ka) * (y[t] - kb)
+        EVS_LANES4(n, XY);
+#undef XY
+        sab = EVS_SUM4(xy);
         sa = a->est_dsum;
         sb = b->est_dsum;
         saa = a->est_ss;
         sbb = b->est_ss;
     } else {
+        double s1[4] = {0}, s2[4] = {0}, s11[4] = {0}, s22[4] = {0};
         for (size_t i = 0, j = 0; i < a->n_est && j < b->n_est;) {
             if (a->est_date[i] < b->est_date[j]) {
                 i++;
@@ -656,14 +682,19 @@ static int pair_corr(const evs_firm *a, const evs_firm *b, double *r)
                 j++;
             } else {
                 double x = a->est_ar[i++] - ka, y = b->est_ar[j++] - kb;
-                sa += x;
-                sb += y;
-                sab += x * y;
-                saa += x * x;
-                sbb += y * y;
-                n++;
+                size_t l = n++ & 3;
+                s1[l] += x;
+                s2[l] += y;
+                xy[l] += x * y;
+                s11[l] += x * x;
+                s22[l] += y * y;
             }
         }
+        sa = EVS_SUM4(s1);
+        sb = EVS_SUM4(s2);
+        sab = EVS_SUM4(xy);
+        saa = EVS_SUM4(s11);
+        sbb = EVS_SUM4(s22);
     }
     if (n < 3)
         return -1;
