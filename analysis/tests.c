@@ -775,6 +775,10 @@ static void rbar_chunk(void *ctx, size_t c)
                 j = od[b++];
             }
             double r;
+            for (size_t b2 = 0; b2 < f[j]->n_est * sizeof(double); b2 += 64) { /* cold: all lines at once */
+                __builtin_prefetch((const char *)f[j]->est_ar + b2);
+                __builtin_prefetch((const char *)f[j]->est_date + b2 / 2);
+            }
             if (pair_corr(f[i], f[j], &r) == 0)
                 sum += r;
         }

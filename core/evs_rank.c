@@ -5,6 +5,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* An order-preserving map from a double to an unsigned key: flip every bit of
  * a negative number and the sign bit of a positive one (the IEEE 754 layout
  * orders non-negative doubles like their bit patterns, and negative ones in
@@ -238,6 +242,34 @@ static double ranks_from_order(const double *v, size_t n, const uint32_t *idx, d
  * Returns 0 when it declines (then only tmp has been written). */
 enum { NEAR_MAXN = 1024 };
 
+/* The bucket counts c[0..nb-1] (nb a multiple of 8, c 16-byte aligned)
+ * become their exclusive prefix sums (every sum is at most n < 2^16): with
+ * SSE2 eight at a time (Hillis & Steele 1986 within a vector, then the
+ * running carry), four times fewer steps than the scalar loop that was a
+ * fifth of the sort. */
+static void prefix_counts(uint16_t *c, size_t nb)
+{
+#if defined(__SSE2__)
+    __m128i carry = _mm_setzero_si128();
+    for (size_t d = 0; d < nb; d += 8) {
+        __m128i x = _mm_load_si128((const __m128i *)(void *)(c + d));
+        __m128i s = _mm_add_epi16(x, _mm_slli_si128(x, 2));
+        s = _mm_add_epi16(s, _mm_slli_si128(s, 4));
+        s = _mm_add_epi16(s, _mm_slli_si128(s, 8)); /* inclusive sums within the vector */
+        _mm_store_si128((__m128i *)(void *)(c + d), _mm_add_epi16(_mm_slli_si128(s, 2), carry));
+        /* the vector's total (its last lane) added to every lane of the carry */
+        carry = _mm_add_epi16(carry, _mm_shuffle_epi32(_mm_shufflehi_epi16(s, 0xff), 0xff));
+    }
+#else
+    uint16_t sum = 0;
+    for (size_t d = 0; d < nb; d++) {
+        uint16_t t = c[d];
+        c[d] = sum;
+        sum = (uint16_t)(sum + t);
+    }
+#endif
+}
+
 static int rank_bucket(const double *v, size_t n, double *out, evs_ranked *tmp, double *median, uint32_t *order,
                        double *ties_out)
 {
@@ -268,7 +300,7 @@ static int rank_bucket(const double *v, size_t n, double *out, evs_ranked *tmp, 
     double scale = (double)nb / (5.0 * sqrt(var)), off = (double)(nb / 2) - mean * scale, hi = (double)(nb - 1);
     if (!isfinite(scale) || !isfinite(off))
         return 0;
-    uint32_t cnt[2 * NEAR_MAXN];
+    _Alignas(16) uint16_t cnt[2 * NEAR_MAXN];
     uint16_t bk[NEAR_MAXN];
     memset(cnt, 0, nb * sizeof *cnt);
     for (i = 0; i < n; i++) {
@@ -279,12 +311,7 @@ static int rank_bucket(const double *v, size_t n, double *out, evs_ranked *tmp, 
         bk[i] = (uint16_t)b;
         cnt[b]++;
     }
-    uint32_t sum = 0;
-    for (size_t d = 0; d < nb; d++) {
-        uint32_t t = cnt[d];
-        cnt[d] = sum;
-        sum += t;
-    }
+    prefix_counts(cnt, nb);
     for (i = 0; i < n; i++) {
         uint32_t p = cnt[bk[i]]++;
         tmp[p].v = v[i];
