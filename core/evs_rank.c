@@ -226,6 +226,54 @@ static double ranks_from_order(const double *v, size_t n, const uint32_t *idx, d
     return ties;
 }
 
+/* The pairs tmp[0..n-1], in an order close to ascending value, sorted by an
+ * insertion pass (each step's comparison with its neighbour is the usual,
+ * predictable, case), then their midranks into out, the median, the order
+ * (order may be NULL) and the tie sum into *ties_out. Returns 0, with
+ * nothing but tmp written, past 8n + 64 moves: far from sorted, a sort from
+ * scratch is cheaper. */
+static int finish_pairs(evs_ranked *tmp, size_t n, double *out, double *median, uint32_t *order, double *ties_out)
+{
+    size_t moves = 0, budget = 8 * n + 64;
+    for (size_t i = 1; i < n; i++) {
+        if (!(tmp[i - 1].v > tmp[i].v))
+            continue;
+        evs_ranked x = tmp[i];
+        size_t j = i;
+        do {
+            tmp[j] = tmp[j - 1];
+            j--;
+        } while (j > 0 && tmp[j - 1].v > x.v);
+        tmp[j] = x;
+        moves += i - j;
+        if (moves > budget)
+            return 0;
+    }
+    if (median)
+        *median = n % 2 ? tmp[n / 2].v : 0.5 * (tmp[n / 2 - 1].v + tmp[n / 2].v);
+    double ties = 0;
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        double x = tmp[a].v;
+        while (b + 1 < n && tmp[b + 1].v == x)
+            b++;
+        if (b == a) { /* no tie: the usual case */
+            out[tmp[a].i] = (double)a + 1.0;
+        } else {
+            double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
+            ties += t * t * t - t;
+            for (size_t k = a; k <= b; k++)
+                out[tmp[k].i] = r;
+        }
+        a = b + 1;
+    }
+    if (order)
+        for (size_t k = 0; k < n; k++)
+            order[k] = (uint32_t)tmp[k].i;
+    *ties_out = ties;
+    return 1;
+}
+
 /* Midranks by address calculation (Knuth, TAOCP vol. 3, 5.2.1, multiple
  * list insertion; Isaac & Singleton 1956), for NEAR_MAXN >= n > 48 values
  * that are spread like a sample (abnormal returns): each value goes to one
@@ -319,64 +367,28 @@ static int rank_bucket(const double *v, size_t n, double *out, evs_ranked *tmp, 
     }
     /* only values of one bucket can be out of order; a crowded bucket (values
      * bunched far inside the spread that outliers set) would make this
-     * quadratic, so past 8n + 64 moves the radix sort takes over */
-    size_t moves = 0, budget = 8 * n + 64;
-    for (i = 1; i < n; i++) {
-        if (!(tmp[i - 1].v > tmp[i].v))
-            continue;
-        evs_ranked x = tmp[i];
-        size_t j = i;
-        do {
-            tmp[j] = tmp[j - 1];
-            j--;
-        } while (j > 0 && tmp[j - 1].v > x.v);
-        tmp[j] = x;
-        moves += i - j;
-        if (moves > budget)
-            return 0;
-    }
-    if (median)
-        *median = n % 2 ? tmp[n / 2].v : 0.5 * (tmp[n / 2 - 1].v + tmp[n / 2].v);
-    double ties = 0;
-    for (size_t a = 0; a < n;) {
-        size_t b = a;
-        double x = tmp[a].v;
-        while (b + 1 < n && tmp[b + 1].v == x)
-            b++;
-        if (b == a) { /* no tie: the usual case */
-            out[tmp[a].i] = (double)a + 1.0;
-        } else {
-            double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
-            ties += t * t * t - t;
-            for (size_t k = a; k <= b; k++)
-                out[tmp[k].i] = r;
-        }
-        a = b + 1;
-    }
-    if (order)
-        for (size_t k = 0; k < n; k++)
-            order[k] = (uint32_t)tmp[k].i;
-    *ties_out = ties;
-    return 1;
+     * quadratic: finish_pairs gives up past its move budget, and the radix
+     * sort takes over */
+    return finish_pairs(tmp, n, out, median, order, ties_out);
 }
 
 double evs_rank_avg_near(const double *v, size_t n, uint32_t *idx, double *out, evs_ranked *tmp, double *median)
 {
-    size_t moves = 0, budget = 8 * n + 64;
-    for (size_t i = 1; i < n; i++) {
-        uint32_t k = idx[i];
-        double kv = v[k];
-        size_t j = i;
-        while (j > 0 && v[idx[j - 1]] > kv) {
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        idx[j] = k;
-        moves += i - j;
-        if (moves > budget) /* far from sorted: sort from scratch */
-            return evs_rank_avg_ord(v, n, out, tmp, median, idx);
+    if (n == 0) {
+        if (median)
+            *median = 0.0;
+        return 0;
     }
-    return ranks_from_order(v, n, idx, out, median);
+    /* the values gathered once in the hinted order, so that the insertion
+     * pass compares neighbours in one array instead of loading v[idx[j]] */
+    for (size_t k = 0; k < n; k++) {
+        tmp[k].v = v[idx[k]];
+        tmp[k].i = idx[k];
+    }
+    double ties;
+    if (finish_pairs(tmp, n, out, median, idx, &ties))
+        return ties;
+    return evs_rank_avg_ord(v, n, out, tmp, median, idx); /* far from sorted: sort from scratch */
 }
 
 double evs_rank_avg(const double *v, size_t n, double *out, evs_ranked *tmp, double *median)
