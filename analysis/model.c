@@ -152,10 +152,37 @@ static double slope(const double *y, const double *v, size_t stride, size_t n)
  * & MacKinlay 1997, eqs. 4.4.5-4.4.8): beta = S_xy / S_xx, alpha = mean(R) -
  * beta mean(Rm), sigma^2 = sum (R - alpha - beta Rm)^2 / (L1 - 2), the
  * residuals summed directly rather than as S_yy - beta S_xy (no
- * cancellation); three passes, each in four lanes (evs_sum.h). */
+ * cancellation); three passes, each in four lanes (evs_sum.h), two per SSE2
+ * vector where the target has it (each lane rounds as the scalar code would:
+ * the same bits). */
 static int fit_market(evs_fit *f, const double *y, const double *x, size_t n, char *reason, size_t rsz)
 {
     double mn = x[0], mx = x[0], sx[4] = {0}, sy[4] = {0};
+    size_t t0 = 0; /* the days done by the SSE2 loops: lanes (0, 1) and (2, 3) in two vectors */
+#if defined(__SSE2__)
+    t0 = n & ~(size_t)3;
+    {
+        __m128d vmn = _mm_set1_pd(x[0]), vmx = vmn, x01 = _mm_setzero_pd(), x23 = x01, y01 = x01, y23 = x01;
+        for (size_t t = 0; t < t0; t += 4) {
+            __m128d xa = _mm_loadu_pd(x + t), xb = _mm_loadu_pd(x + t + 2);
+            vmn = _mm_min_pd(_mm_min_pd(vmn, xa), xb);
+            vmx = _mm_max_pd(_mm_max_pd(vmx, xa), xb);
+            x01 = _mm_add_pd(x01, xa);
+            x23 = _mm_add_pd(x23, xb);
+            y01 = _mm_add_pd(y01, _mm_loadu_pd(y + t));
+            y23 = _mm_add_pd(y23, _mm_loadu_pd(y + t + 2));
+        }
+        double a[2], b[2];
+        _mm_storeu_pd(a, vmn);
+        _mm_storeu_pd(b, vmx);
+        mn = a[0] < a[1] ? a[0] : a[1];
+        mx = b[0] > b[1] ? b[0] : b[1];
+        _mm_storeu_pd(sx, x01);
+        _mm_storeu_pd(sx + 2, x23);
+        _mm_storeu_pd(sy, y01);
+        _mm_storeu_pd(sy + 2, y23);
+    }
+#endif
 #define P1(l, t)                                                                                                      \
     do {                                                                                                              \
         double v_ = x[t];                                                                                             \
@@ -164,13 +191,35 @@ static int fit_market(evs_fit *f, const double *y, const double *x, size_t n, ch
         sx[l] += v_;                                                                                                  \
         sy[l] += y[t];                                                                                                \
     } while (0)
-    EVS_LANES4(n, P1);
+    EVS_LANES4_FROM(t0, n, P1);
 #undef P1
     if (mn == mx) {
         snprintf(reason, rsz, "market return constant over the estimation window");
         return -1;
     }
     double m = EVS_SUM4(sx) / (double)n, ym = EVS_SUM4(sy) / (double)n, sxx[4] = {0}, sst[4] = {0}, sxy[4] = {0};
+#if defined(__SSE2__)
+    {
+        const __m128d vm = _mm_set1_pd(m), vym = _mm_set1_pd(ym);
+        __m128d xx01 = _mm_setzero_pd(), xx23 = xx01, tt01 = xx01, tt23 = xx01, xy01 = xx01, xy23 = xx01;
+        for (size_t t = 0; t < t0; t += 4) {
+            __m128d dxa = _mm_sub_pd(_mm_loadu_pd(x + t), vm), dxb = _mm_sub_pd(_mm_loadu_pd(x + t + 2), vm);
+            __m128d dya = _mm_sub_pd(_mm_loadu_pd(y + t), vym), dyb = _mm_sub_pd(_mm_loadu_pd(y + t + 2), vym);
+            xx01 = _mm_add_pd(xx01, _mm_mul_pd(dxa, dxa));
+            xx23 = _mm_add_pd(xx23, _mm_mul_pd(dxb, dxb));
+            tt01 = _mm_add_pd(tt01, _mm_mul_pd(dya, dya));
+            tt23 = _mm_add_pd(tt23, _mm_mul_pd(dyb, dyb));
+            xy01 = _mm_add_pd(xy01, _mm_mul_pd(dxa, dya));
+            xy23 = _mm_add_pd(xy23, _mm_mul_pd(dxb, dyb));
+        }
+        _mm_storeu_pd(sxx, xx01);
+        _mm_storeu_pd(sxx + 2, xx23);
+        _mm_storeu_pd(sst, tt01);
+        _mm_storeu_pd(sst + 2, tt23);
+        _mm_storeu_pd(sxy, xy01);
+        _mm_storeu_pd(sxy + 2, xy23);
+    }
+#endif
 #define P2(l, t)                                                                                                      \
     do {                                                                                                              \
         double dx_ = x[t] - m, dy_ = y[t] - ym;                                                                       \
@@ -178,15 +227,29 @@ static int fit_market(evs_fit *f, const double *y, const double *x, size_t n, ch
         sst[l] += dy_ * dy_;                                                                                          \
         sxy[l] += dx_ * dy_;                                                                                          \
     } while (0)
-    EVS_LANES4(n, P2);
+    EVS_LANES4_FROM(t0, n, P2);
 #undef P2
     double Sxx = EVS_SUM4(sxx), Sst = EVS_SUM4(sst), c1 = EVS_SUM4(sxy) / Sxx, c0 = ym - c1 * m, ssr[4] = {0};
+#if defined(__SSE2__)
+    {
+        const __m128d v0 = _mm_set1_pd(c0), v1 = _mm_set1_pd(c1);
+        __m128d r01 = _mm_setzero_pd(), r23 = r01;
+        for (size_t t = 0; t < t0; t += 4) {
+            __m128d da = _mm_sub_pd(_mm_loadu_pd(y + t), _mm_add_pd(v0, _mm_mul_pd(v1, _mm_loadu_pd(x + t))));
+            __m128d db = _mm_sub_pd(_mm_loadu_pd(y + t + 2), _mm_add_pd(v0, _mm_mul_pd(v1, _mm_loadu_pd(x + t + 2))));
+            r01 = _mm_add_pd(r01, _mm_mul_pd(da, da));
+            r23 = _mm_add_pd(r23, _mm_mul_pd(db, db));
+        }
+        _mm_storeu_pd(ssr, r01);
+        _mm_storeu_pd(ssr + 2, r23);
+    }
+#endif
 #define P3(l, t)                                                                                                      \
     do {                                                                                                              \
         double d_ = y[t] - (c0 + c1 * x[t]);                                                                          \
         ssr[l] += d_ * d_;                                                                                            \
     } while (0)
-    EVS_LANES4(n, P3);
+    EVS_LANES4_FROM(t0, n, P3);
 #undef P3
     double Ssr = EVS_SUM4(ssr);
     if (!isfinite(c0) || !isfinite(c1) || !isfinite(Ssr)) {

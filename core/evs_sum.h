@@ -16,11 +16,12 @@
 
 #include <stddef.h>
 
-/* Calls body(lane, t) for t = 0 .. n-1 with lane = t mod 4 (a constant in the
- * unrolled steps, so the lanes stay in registers). */
-#define EVS_LANES4(n, body)                                                                                           \
+/* Calls body(lane, t) for t = t0 .. n-1 with lane = t mod 4 (t0 a multiple
+ * of 4: the days an SSE2 loop left, two lanes per vector; a constant lane in
+ * the unrolled steps, so the lanes stay in registers). */
+#define EVS_LANES4_FROM(t0, n, body)                                                                                  \
     do {                                                                                                              \
-        size_t t_ = 0, n_ = (n);                                                                                      \
+        size_t t_ = (t0), n_ = (n);                                                                                   \
         for (; t_ + 4 <= n_; t_ += 4) {                                                                               \
             body(0, t_);                                                                                              \
             body(1, t_ + 1);                                                                                          \
@@ -30,6 +31,7 @@
         for (int l_ = 0; t_ < n_; t_++, l_++)                                                                         \
             body(l_, t_);                                                                                             \
     } while (0)
+#define EVS_LANES4(n, body) EVS_LANES4_FROM(0, n, body)
 
 /* The lanes' total. */
 #define EVS_SUM4(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
