@@ -336,8 +336,7 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
             a01 = _mm_add_pd(a01, _mm_loadu_pd(ar + t));
             a23 = _mm_add_pd(a23, _mm_loadu_pd(ar + t + 2));
         }
-        _mm_storeu_pd(sa, a01);
-        _mm_storeu_pd(sa + 2, a23);
+        evs_lanes_store(sa, a01, a23);
     }
 #endif
 #define M1(l, t) sa[l] += ar[t]
@@ -355,10 +354,8 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
             q01 = _mm_add_pd(q01, _mm_mul_pd(da, da));
             q23 = _mm_add_pd(q23, _mm_mul_pd(db, db));
         }
-        _mm_storeu_pd(ds, d01);
-        _mm_storeu_pd(ds + 2, d23);
-        _mm_storeu_pd(ss, q01);
-        _mm_storeu_pd(ss + 2, q23);
+        evs_lanes_store(ds, d01, d23);
+        evs_lanes_store(ss, q01, q23);
     }
 #endif
 #define M2(l, t)                                                                                                      \

@@ -177,10 +177,8 @@ static int fit_market(evs_fit *f, const double *y, const double *x, size_t n, ch
         _mm_storeu_pd(b, vmx);
         mn = a[0] < a[1] ? a[0] : a[1];
         mx = b[0] > b[1] ? b[0] : b[1];
-        _mm_storeu_pd(sx, x01);
-        _mm_storeu_pd(sx + 2, x23);
-        _mm_storeu_pd(sy, y01);
-        _mm_storeu_pd(sy + 2, y23);
+        evs_lanes_store(sx, x01, x23);
+        evs_lanes_store(sy, y01, y23);
     }
 #endif
 #define P1(l, t)                                                                                                      \
@@ -212,12 +210,9 @@ static int fit_market(evs_fit *f, const double *y, const double *x, size_t n, ch
             xy01 = _mm_add_pd(xy01, _mm_mul_pd(dxa, dya));
             xy23 = _mm_add_pd(xy23, _mm_mul_pd(dxb, dyb));
         }
-        _mm_storeu_pd(sxx, xx01);
-        _mm_storeu_pd(sxx + 2, xx23);
-        _mm_storeu_pd(sst, tt01);
-        _mm_storeu_pd(sst + 2, tt23);
-        _mm_storeu_pd(sxy, xy01);
-        _mm_storeu_pd(sxy + 2, xy23);
+        evs_lanes_store(sxx, xx01, xx23);
+        evs_lanes_store(sst, tt01, tt23);
+        evs_lanes_store(sxy, xy01, xy23);
     }
 #endif
 #define P2(l, t)                                                                                                      \
@@ -240,8 +235,7 @@ static int fit_market(evs_fit *f, const double *y, const double *x, size_t n, ch
             r01 = _mm_add_pd(r01, _mm_mul_pd(da, da));
             r23 = _mm_add_pd(r23, _mm_mul_pd(db, db));
         }
-        _mm_storeu_pd(ssr, r01);
-        _mm_storeu_pd(ssr + 2, r23);
+        evs_lanes_store(ssr, r01, r23);
     }
 #endif
 #define P3(l, t)                                                                                                      \

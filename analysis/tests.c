@@ -14,6 +14,19 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+
+/* Two floats from p as two doubles (exact). */
+static inline __m128d load2f(const float *p)
+{
+    return _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)p)));
+}
+
+/* (g > 0) - (g < 0) in each lane, as a double: 1, -1 or +0 (0 for NaN), as the scalar int converts. */
+static inline __m128d sign2(__m128d g)
+{
+    const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
+    return _mm_sub_pd(_mm_and_pd(_mm_cmpgt_pd(g, zero), one), _mm_and_pd(_mm_cmplt_pd(g, zero), one));
+}
 #endif
 
 #include "evs_bootstrap.h"
@@ -271,9 +284,9 @@ static double fuse_days(const evs_firm *f, int min_off, double Sg, day_sums *d, 
             int mp = _mm_movemask_pd(_mm_cmpgt_pd(x, zero));
             pos += (size_t)((mp & 1) + (mp >> 1));
             _mm_storeu_pd(aar + o, _mm_add_pd(_mm_loadu_pd(aar + o), x));
-            __m128d rk = _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)(rk_ar + t0))));
+            __m128d rk = load2f(rk_ar + t0);
             _mm_storeu_pd(cor + o, _mm_add_pd(_mm_loadu_pd(cor + o), _mm_sub_pd(rk, vk)));
-            __m128d sg = _mm_sub_pd(_mm_and_pd(_mm_cmpgt_pd(g, zero), one), _mm_and_pd(_mm_cmplt_pd(g, zero), one));
+            __m128d sg = sign2(g);
             _mm_storeu_pd(cz + o, _mm_add_pd(_mm_loadu_pd(cz + o), sg));
             __m128i *ne_o = (__m128i *)(void *)(n_est + o), *na_o = (__m128i *)(void *)(n_all + o);
             _mm_storeu_si128(ne_o, _mm_add_epi64(_mm_loadu_si128(ne_o), inc));
@@ -288,7 +301,7 @@ static double fuse_days(const evs_firm *f, int min_off, double Sg, day_sums *d, 
                 int mb = _mm_movemask_pd(_mm_cmplt_pd(y, vS)), me = _mm_movemask_pd(eqm);
                 below += (size_t)((mb & 1) + (mb >> 1));
                 eq += (size_t)((me & 1) + (me >> 1));
-                __m128d rk = _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)(rk_sar + t))));
+                __m128d rk = load2f(rk_sar + t);
                 rk = _mm_add_pd(rk, _mm_add_pd(lt, _mm_mul_pd(half, same)));
                 _mm_storeu_pd(gr + o, _mm_add_pd(_mm_loadu_pd(gr + o), _mm_sub_pd(_mm_mul_pd(rk, vinv), half)));
             }
@@ -409,16 +422,15 @@ static void one_firm_days(const evs_firm *f, evs_window win, double dN, day_stat
      * change nothing) */
     if (ne >= 4 && (evs_firm_est_off(f, ne - 1) < win.first || evs_firm_est_off(f, 0) > win.last)) {
         t0 = ne & ~(size_t)3;
-        const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0), vmd = _mm_set1_pd(md), vk = _mm_set1_pd(kbar);
+        const __m128d zero = _mm_setzero_pd(), vmd = _mm_set1_pd(md), vk = _mm_set1_pd(kbar);
         __m128d k01 = zero, k23 = zero, g01 = zero, g23 = zero;
         for (size_t t = 0; t < t0; t += 2) {
             __m128d x = _mm_loadu_pd(f->est_ar + t), g = _mm_sub_pd(x, vmd);
             int mp = _mm_movemask_pd(_mm_cmpgt_pd(x, zero));
             pos += (size_t)((mp & 1) + (mp >> 1));
-            __m128d rk = _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)(f->rank_est + t))));
+            __m128d rk = load2f(f->rank_est + t);
             __m128d dt = _mm_add_pd(zero, _mm_sub_pd(rk, vk));
-            __m128d c = _mm_add_pd(zero, _mm_sub_pd(_mm_and_pd(_mm_cmpgt_pd(g, zero), one),
-                                                    _mm_and_pd(_mm_cmplt_pd(g, zero), one)));
+            __m128d c = _mm_add_pd(zero, sign2(g));
             if (t & 2) { /* days 4q + 2, 4q + 3: lanes 2 and 3 */
                 k23 = _mm_add_pd(k23, _mm_mul_pd(dt, dt));
                 g23 = _mm_add_pd(g23, _mm_mul_pd(c, c));
@@ -427,10 +439,8 @@ static void one_firm_days(const evs_firm *f, evs_window win, double dN, day_stat
                 g01 = _mm_add_pd(g01, _mm_mul_pd(c, c));
             }
         }
-        _mm_storeu_pd(sk, k01);
-        _mm_storeu_pd(sk + 2, k23);
-        _mm_storeu_pd(gs, g01);
-        _mm_storeu_pd(gs + 2, g23);
+        evs_lanes_store(sk, k01, k23);
+        evs_lanes_store(gs, g01, g23);
     }
 #endif
 #define D1(l, t)                                                                                                      \

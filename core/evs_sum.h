@@ -36,4 +36,15 @@
 /* The lanes' total. */
 #define EVS_SUM4(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Lanes (0, 1) and (2, 3), held in two SSE2 vectors, into l[0..3]. */
+static inline void evs_lanes_store(double l[4], __m128d v01, __m128d v23)
+{
+    _mm_storeu_pd(l, v01);
+    _mm_storeu_pd(l + 2, v23);
+}
+#endif
+
 #endif
