@@ -326,7 +326,7 @@ int evs_model_fit_x(evs_model_kind kind, int lags, const double *y, const double
     } else {
         /* one beta: dimson, scholes-williams */
         size_t c = (size_t)f->lags; /* column of Rm_t */
-        double mn = x[c], mx = x[c], m = 0, sxx = 0, ym = 0, sst = 0, sxy = 0;
+        double mn = x[c], mx = x[c], m = 0, sxx = 0, ym = 0, sst = 0;
         for (size_t t = 0; t < n; t++) {
             double v = x[t * k + c];
             mn = v < mn ? v : mn;
@@ -344,7 +344,6 @@ int evs_model_fit_x(evs_model_kind kind, int lags, const double *y, const double
             double dx = x[t * k + c] - m, dy = y[t] - ym;
             sxx += dx * dx;
             sst += dy * dy;
-            sxy += dx * dy;
         }
         double b;
         if (kind == EVS_MODEL_DIMSON) {

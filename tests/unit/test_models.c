@@ -491,7 +491,7 @@ static void test_design_factor_compounding(void **state)
     assert_int_equal(evs_factors_parse("t", txt, strlen(txt), &ft, &e), EVS_OK);
     int dates[3] = {evs_days_from_civil(2025, 1, 2), evs_days_from_civil(2025, 1, 6), evs_days_from_civil(2025, 1, 8)};
     double r[3] = {0.01, 0.02, 0.03}, rm[3] = {NAN, NAN, NAN};
-    evs_aligned a = {3, dates, r, rm, NULL};
+    evs_aligned a = {.n = 3, .date = dates, .r = r, .rm = rm};
     evs_params p;
     memset(&p, 0, sizeof p);
     p.model = EVS_MODEL_FF3;
@@ -527,7 +527,7 @@ static void test_exclude_events_extends_window(void **state)
         rm[t] = 0.01 * gauss();
         r[t] = 0.001 + 1.1 * rm[t] + 0.01 * gauss();
     }
-    evs_aligned a = {T, dates, r, rm, NULL};
+    evs_aligned a = {.n = T, .date = dates, .r = r, .rm = rm};
     evs_window wins[1] = {{.first = 0, .last = 1}};
     evs_params p;
     memset(&p, 0, sizeof p);
