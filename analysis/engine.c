@@ -1115,7 +1115,7 @@ static uint64_t head8(const char *s)
     size_t i = 0;
     for (; i < 8 && s[i]; i++)
         h = h << 8 | (unsigned char)s[i];
-    return h << (8 * (8 - i));
+    return i == 0 ? 0 : h << (8 * (8 - i)); /* (a shift by 64 would be undefined) */
 }
 
 /* strcmp's order of the symbols: the packed heads first, so that most
