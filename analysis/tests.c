@@ -21,6 +21,12 @@ static inline __m128d load2f(const float *p)
     return _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)p)));
 }
 
+/* The lanes set in a two-bit _mm_movemask_pd mask. */
+static inline size_t count2(int m)
+{
+    return (size_t)((m & 1) + (m >> 1));
+}
+
 /* (g > 0) - (g < 0) in each lane, as a double: 1, -1 or +0 (0 for NaN), as the scalar int converts. */
 static inline __m128d sign2(__m128d g)
 {
@@ -282,7 +288,7 @@ static double fuse_days(const evs_firm *f, int min_off, double Sg, day_sums *d, 
             size_t o = o0 + t0;
             __m128d x = _mm_loadu_pd(ar + t0), g = _mm_sub_pd(x, vmd);
             int mp = _mm_movemask_pd(_mm_cmpgt_pd(x, zero));
-            pos += (size_t)((mp & 1) + (mp >> 1));
+            pos += count2(mp);
             _mm_storeu_pd(aar + o, _mm_add_pd(_mm_loadu_pd(aar + o), x));
             __m128d rk = load2f(rk_ar + t0);
             _mm_storeu_pd(cor + o, _mm_add_pd(_mm_loadu_pd(cor + o), _mm_sub_pd(rk, vk)));
@@ -299,8 +305,8 @@ static double fuse_days(const evs_firm *f, int min_off, double Sg, day_sums *d, 
                 __m128d y = _mm_loadu_pd(sar + t), eqm = _mm_cmpeq_pd(vS, y);
                 __m128d lt = _mm_and_pd(_mm_cmplt_pd(vS, y), one), same = _mm_and_pd(eqm, one);
                 int mb = _mm_movemask_pd(_mm_cmplt_pd(y, vS)), me = _mm_movemask_pd(eqm);
-                below += (size_t)((mb & 1) + (mb >> 1));
-                eq += (size_t)((me & 1) + (me >> 1));
+                below += count2(mb);
+                eq += count2(me);
                 __m128d rk = load2f(rk_sar + t);
                 rk = _mm_add_pd(rk, _mm_add_pd(lt, _mm_mul_pd(half, same)));
                 _mm_storeu_pd(gr + o, _mm_add_pd(_mm_loadu_pd(gr + o), _mm_sub_pd(_mm_mul_pd(rk, vinv), half)));
@@ -427,7 +433,7 @@ static void one_firm_days(const evs_firm *f, evs_window win, double dN, day_stat
         for (size_t t = 0; t < t0; t += 2) {
             __m128d x = _mm_loadu_pd(f->est_ar + t), g = _mm_sub_pd(x, vmd);
             int mp = _mm_movemask_pd(_mm_cmpgt_pd(x, zero));
-            pos += (size_t)((mp & 1) + (mp >> 1));
+            pos += count2(mp);
             __m128d rk = load2f(f->rank_est + t);
             __m128d dt = _mm_add_pd(zero, _mm_sub_pd(rk, vk));
             __m128d c = _mm_add_pd(zero, sign2(g));
