@@ -542,7 +542,7 @@ static void test_large_sample_chunks(void **state)
         double all[LE + NS], common = U();
         float r2[LE + NS];
         for (int t = 0; t < LE; t++) {
-            off[i * LE + t] = -60 + t + (gap && t >= 20);
+            off[i * LE + t] = -60 + t + (gap && t >= 19 + i % 4); /* common runs of every length mod 4 */
             date[i * LE + t] = f->day0_date + off[i * LE + t];
             ar[i * LE + t] = 0.02 * (U() + 0.3 * sin(1.7 * t + i / 5) + 0.01 * common); /* a group's common part */
             sar[i * LE + t] = ar[i * LE + t] / sqrt(f->fit.sigma2 * (1 + 0.01 * (t % 5)));
