@@ -35,15 +35,26 @@ static double **col_ptr(evs_series *s, int c)
     return NULL;
 }
 
-/* The arrays live in one block: the number columns kept (bit c-1 of keep for
- * column c; EVS_COL_*), then the dates, each `cap` long (one allocation and
- * one free instead of seven; the reader sizes it from an estimate of the row
- * count and moves it only if the estimate was short). s->mem owns it. */
+/* The arrays live in one block: the dates, then the number columns kept
+ * (bit c-1 of keep for column c; EVS_COL_*) in the order below, each `cap`
+ * long (one allocation and one free instead of seven; the reader sizes it
+ * from an estimate of the row count and moves it only if the estimate was
+ * short). s->mem owns it. close comes last and adj_close just before it, so
+ * that evs_series_keep_price can give back the one the price does not use
+ * by shortening the block. */
+static const int col_order[] = {C_OPEN, C_HIGH, C_LOW, C_VOL, C_ADJ, C_CLOSE};
+
 static unsigned keep_mask(unsigned cols)
 {
     /* close and adj_close always: the price is one of them */
     return (cols & (EVS_COL_OPEN | EVS_COL_HIGH | EVS_COL_LOW | EVS_COL_VOLUME)) | (1u << (C_CLOSE - 1)) |
            (1u << (C_ADJ - 1));
+}
+
+/* The dates' share of the block, rounded up so that the doubles after them are aligned. */
+static size_t date_bytes(size_t cap)
+{
+    return (cap * sizeof(int) + sizeof(double) - 1) / sizeof(double) * sizeof(double);
 }
 
 static evs_status set_block(evs_series *s, size_t cap, unsigned keep, evs_err *e)
@@ -53,18 +64,18 @@ static evs_status set_block(evs_series *s, size_t cap, unsigned keep, evs_err *e
     size_t k = 0;
     for (int c = C_OPEN; c < C_N; c++)
         k += (keep >> (c - 1)) & 1;
-    if (cap > SIZE_MAX / (k * sizeof(double) + sizeof(int)))
+    if (cap > SIZE_MAX / (k * sizeof(double) + sizeof(int)) - 1)
         return evs_nomem(e);
-    char *b = evs_malloc(cap * (k * sizeof(double) + sizeof(int)));
+    char *b = evs_malloc(date_bytes(cap) + cap * k * sizeof(double));
     if (!b)
         return evs_nomem(e);
-    double *d = (double *)(void *)b, *cols[C_N] = {NULL};
-    for (int c = C_OPEN; c < C_N; c++)
-        if ((keep >> (c - 1)) & 1) {
-            cols[c] = d;
+    int *date = (int *)(void *)b;
+    double *d = (double *)(void *)(b + date_bytes(cap)), *cols[C_N] = {NULL};
+    for (size_t q = 0; q < sizeof col_order / sizeof *col_order; q++)
+        if ((keep >> (col_order[q] - 1)) & 1) {
+            cols[col_order[q]] = d;
             d += cap;
         }
-    int *date = (int *)(void *)d;
     if (s->mem) { /* move the rows read so far */
         for (int c = C_OPEN; c < C_N; c++)
             if (cols[c])
@@ -73,10 +84,42 @@ static evs_status set_block(evs_series *s, size_t cap, unsigned keep, evs_err *e
         evs_free(s->mem);
     }
     s->mem = b;
+    s->cap = cap;
     for (int c = C_OPEN; c < C_N; c++)
         *col_ptr(s, c) = cols[c];
     s->date = date;
     return EVS_OK;
+}
+
+void evs_series_keep_price(evs_series *s)
+{
+    if (!s->mem || !s->close || !s->adj_close || s->adj_close + s->cap != s->close)
+        return; /* not the reader's block with both columns at its end */
+    char *b = s->mem;
+    double *keep = s->adj_close; /* the price's column moves to adj_close's place */
+    if (!s->uses_adj)
+        memmove(keep, s->close, s->n * sizeof *keep);
+    size_t off = (size_t)((char *)keep - b), bytes = off + s->n * sizeof *keep;
+    /* the block shortened in place (glibc splits the chunk and frees the
+     * rest); should realloc move it, every column moves with it */
+    char *nb = evs_reallocarray(b, bytes, 1);
+    if (!nb) { /* no smaller block: keep the whole one, adj_close empty again */
+        for (size_t r = 0; !s->uses_adj && r < s->n; r++)
+            keep[r] = NAN;
+        return;
+    }
+    for (int c = C_OPEN; c < C_N; c++) {
+        double **p = col_ptr(s, c);
+        if (*p)
+            *p = (double *)(void *)(nb + ((char *)*p - b));
+    }
+    s->date = (int *)(void *)(nb + ((char *)s->date - b));
+    keep = (double *)(void *)(nb + off);
+    s->mem = nb;
+    s->cap = s->n;
+    s->close = s->uses_adj ? NULL : keep;
+    s->adj_close = s->uses_adj ? keep : NULL;
+    s->price = keep;
 }
 
 evs_status evs_series_alloc(evs_series *s, size_t n, evs_err *e)

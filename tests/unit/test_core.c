@@ -580,6 +580,42 @@ static void test_series_ok(void **state)
 /* The general CSV reader                                                      */
 
 /* RFC 4180 ends records with CRLF; a quoted last field must not keep the CR. */
+/* evs_series_keep_price gives back the unused price column: the price, the
+ * dates and the other columns keep the values a full read gives, for a file
+ * that uses adj_close (close goes) and one that does not (adj_close goes,
+ * close's values move into its place), with and without open/high/low. */
+static void test_series_keep_price(void **state)
+{
+    (void)state;
+    const char *texts[2] = {HDR "2024-01-02,1,2,1,10,9.5,100\n2024-01-03,1,2,1,11,10.5,\n2024-01-04,1,3,1,12,11.25,7\n",
+                            HDR "2024-01-02,1,2,1,10,,100\n2024-01-03,1,2,1,11,,\n2024-01-04,1,3,1,12.5,,7\n"};
+    const unsigned cols[2] = {EVS_COL_VOLUME, EVS_COL_ALL};
+    for (int t = 0; t < 2; t++)
+        for (int c = 0; c < 2; c++) {
+            evs_series full, s;
+            evs_err e;
+            size_t len = strlen(texts[t]);
+            assert_int_equal(evs_series_parse("k.csv", texts[t], len, &full, &e), EVS_OK);
+            assert_int_equal(evs_series_parse_cols("k.csv", texts[t], len, cols[c], &s, &e), EVS_OK);
+            evs_series_keep_price(&s);
+            assert_int_equal((int)s.n, 3);
+            assert_int_equal(s.uses_adj, t == 0);
+            assert_null(t == 0 ? (void *)s.close : (void *)s.adj_close);
+            assert_ptr_equal(s.price, t == 0 ? s.adj_close : s.close);
+            for (size_t r = 0; r < 3; r++) {
+                assert_int_equal(s.date[r], full.date[r]);
+                assert_true(s.price[r] == (t == 0 ? full.adj_close[r] : full.close[r]));
+                assert_true(s.volume[r] == full.volume[r] || (isnan(s.volume[r]) && isnan(full.volume[r])));
+                if (cols[c] == EVS_COL_ALL)
+                    assert_true(s.open[r] == full.open[r] && s.high[r] == full.high[r] && s.low[r] == full.low[r]);
+            }
+            evs_series_keep_price(&s); /* a second call changes nothing */
+            assert_true(s.price[2] == (t == 0 ? 11.25 : 12.5));
+            evs_series_free(&s);
+            evs_series_free(&full);
+        }
+}
+
 static void test_csv_crlf_after_quote(void **state)
 {
     (void)state;
@@ -859,7 +895,8 @@ int main(void)
         cmocka_unit_test(test_csv_fields),
         cmocka_unit_test(test_sha256),       cmocka_unit_test(test_symbols),
         cmocka_unit_test(test_symbol_decode_nul), cmocka_unit_test(test_series_errors),
-        cmocka_unit_test(test_series_ok),    cmocka_unit_test(test_csv_reader),
+        cmocka_unit_test(test_series_ok),    cmocka_unit_test(test_series_keep_price),
+        cmocka_unit_test(test_csv_reader),
         cmocka_unit_test(test_csv_crlf_after_quote),
         cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_read_file_cap),
         cmocka_unit_test(test_instants),
