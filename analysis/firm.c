@@ -54,6 +54,27 @@ void evs_firm_exclude(evs_firm *f, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Every y[t] and x[t], t < n, is finite (two at a time with SSE2: |v| < inf,
+ * which NaN fails too). */
+static int all_finite(const double *y, const double *x, size_t n)
+{
+    size_t t = 0;
+#if defined(__SSE2__)
+    const __m128d absm = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffff)), inf = _mm_set1_pd(INFINITY);
+    __m128d ok = _mm_cmpeq_pd(inf, inf);
+    for (; t + 2 <= n; t += 2) {
+        __m128d u = _mm_and_pd(_mm_loadu_pd(y + t), absm), v = _mm_and_pd(_mm_loadu_pd(x + t), absm);
+        ok = _mm_and_pd(ok, _mm_and_pd(_mm_cmplt_pd(u, inf), _mm_cmplt_pd(v, inf)));
+    }
+    if (_mm_movemask_pd(ok) != 3)
+        return 0;
+#endif
+    for (; t < n; t++)
+        if (!isfinite(y[t]) || !isfinite(x[t]))
+            return 0;
+    return 1;
+}
+
 evs_status evs_firm_compute(evs_firm *f, const evs_aligned *a, const evs_params *p, int event_date, evs_err *e)
 {
     evs_design d;
@@ -144,23 +165,31 @@ evs_status evs_firm_compute_d(evs_firm *f, const evs_aligned *a, const evs_desig
     if (!tmp)
         return evs_nomem(e);
     long *eidx = (long *)(tmp + nb);
-    double *ey = (double *)(eidx + B), *ex = ey + B, *all = ex + B * kx, *rk = all + nb;
+    double *gy = (double *)(eidx + B), *gx = gy + B, *all = gx + B * kx, *rk = all + nb;
+    const double *ey = gy, *ex = gx; /* the estimation rows' y and x: gathered, or the design's own */
     uint32_t *order = (uint32_t *)(rk + nb), *est_order = order + nb;
     size_t L1 = 0;
-    if (kx == 1 && !skip) { /* one regressor (the market model): no per-row copy call */
+    if (kx == 1 && !skip && all_finite(dz->y + lo, dz->x + lo, B)) {
+        /* one regressor (the market model) and every row usable, the usual
+         * case: the rows are the design's own, in place */
+        ey = dz->y + lo;
+        ex = dz->x + lo;
+        for (L1 = 0; L1 < B; L1++)
+            eidx[L1] = lo + (long)L1;
+    } else if (kx == 1 && !skip) { /* one regressor: no per-row copy call */
         for (long t = lo; t <= e2; t++)
             if (isfinite(dz->y[t]) && isfinite(dz->x[t])) {
                 eidx[L1] = t;
-                ey[L1] = dz->y[t];
-                ex[L1] = dz->x[t];
+                gy[L1] = dz->y[t];
+                gx[L1] = dz->x[t];
                 L1++;
             }
     } else {
         for (long t = lo; t <= e2; t++)
             if (!(skip && skip[t]) && evs_design_row_ok(dz, (size_t)t)) {
                 eidx[L1] = t;
-                ey[L1] = dz->y[t];
-                memcpy(ex + L1 * kx, dz->x + (size_t)t * kx, kx * sizeof *ex);
+                gy[L1] = dz->y[t];
+                memcpy(gx + L1 * kx, dz->x + (size_t)t * kx, kx * sizeof *gx);
                 L1++;
             }
     }
