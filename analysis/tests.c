@@ -399,6 +399,22 @@ static void fuse_chunk(void *ctx, size_t c)
     size_t i1 = (c + 1) * FUSE_CHUNK < s->n ? (c + 1) * FUSE_CHUNK : s->n;
     for (size_t i = c * FUSE_CHUNK; i < i1; i++) {
         const evs_firm *f = s->firm[i];
+        /* The firm-events' arrays lie wherever the analysis found room (the
+         * holes the data files left, engine.c): no stream for the hardware
+         * to follow. Each one's arrays two ahead, its first lines four ahead
+         * (evs_firm.h), are asked for meanwhile. */
+        if (i + 2 < i1) {
+            const evs_firm *g = s->firm[i + 2];
+            for (size_t b = 0; b < g->n_est * sizeof(double); b += 64) {
+                __builtin_prefetch((const char *)g->est_ar + b);
+                __builtin_prefetch((const char *)g->est_sar + b);
+                __builtin_prefetch((const char *)g->rank_est + b / 2);
+                __builtin_prefetch((const char *)g->rank_sar + b / 2);
+            }
+        }
+        if (i + 4 < i1)
+            for (size_t b = 0; b < 256; b += 64)
+                __builtin_prefetch((const char *)s->firm[i + 4] + b);
         phat += fuse_days(f, q->min_off, isnan(q->sd_scar) ? NAN : f->scar[s->widx[i]] / q->sd_scar, &d, &u0);
     }
     tail[0] = phat;
