@@ -210,10 +210,10 @@ static void test_market_model_is_k1_case(void **state)
     close_rel(evs_model_var_car(&f, w, 4), s2 * (4 + naive_quad(inv, 2, gw)), 1e-12, "Var(CAR) k=1");
 }
 
-/* evs_model_residuals_1b (two days a step) against the textbook formulas of
+/* evs_model_residuals_1b (four days a step with AVX, two with SSE2) against the textbook formulas of
  * CLM (1997) eqs. 4.4.9-4.4.10 written out here, AR = R - alpha - beta Rm and
  * Var(AR) = s^2 (1 + 1/L1 + (Rm - Rm_bar)^2 / Sxx), day by day: the same bits,
- * for every length (odd ones leave a last day to the scalar loop). */
+ * for every length (the vector loops leave the last days to the scalar one). */
 static void test_residuals_1b_bits(void **state)
 {
     (void)state;
