@@ -90,6 +90,23 @@ evs_status evs_align2(const evs_series *sec, const evs_series *mkt, const evs_se
         out->r[n] = sec->price[i];
         out->rm[n] = mkt ? mkt->price[j] : NAN;
         n++;
+        /* The security and its market share long runs of dates (a security
+         * misses a day now and then): from a kept row, their next rows four
+         * at a time while the dates agree, copied as the steps above would
+         * store them. */
+        if (mkt && !sector) {
+            size_t i2 = i + 1, j2 = j + 1;
+            while (i2 + 4 <= sec->n && j2 + 4 <= mkt->n && evs_dates_eq4(sec->date + i2, mkt->date + j2)) {
+                memcpy(out->date + n - 1, sec->date + i2, 4 * sizeof *out->date);
+                memcpy(out->r + n, sec->price + i2, 4 * sizeof *out->r);
+                memcpy(out->rm + n, mkt->price + j2, 4 * sizeof *out->rm);
+                i2 += 4;
+                j2 += 4;
+                n += 4;
+            }
+            i = i2 - 1; /* the last row kept, as the loop leaves it */
+            j = j2 - 1;
+        }
     }
     returns_in_place(out->r, n, kind);
     if (mkt)

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evs_date.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
@@ -30,11 +32,7 @@ static inline size_t count2(int m)
 /* The next four dates of a and b are the same (and both have four left). */
 static inline int eq4(const int *a, const int *b, size_t na, size_t nb)
 {
-    if (na < 4 || nb < 4)
-        return 0;
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
-    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
-    return _mm_movemask_epi8(_mm_cmpeq_epi32(x, y)) == 0xffff;
+    return na >= 4 && nb >= 4 && evs_dates_eq4(a, b);
 }
 
 /* (g > 0) - (g < 0) in each lane, as a double: 1, -1 or +0 (0 for NaN), as the scalar int converts. */

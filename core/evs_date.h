@@ -10,6 +10,10 @@
 #define EVS_DATE_H
 
 #include <stddef.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 int evs_days_from_civil(int y, int m, int d);
 void evs_civil_from_days(int days, int *y, int *m, int *d);
@@ -29,6 +33,20 @@ int evs_digits(const char *s, int n, int *v);
  * when there is none), shared by every sorted date column: an interpolation
  * guess, a doubling bracket and a bisection (evs_date.c). */
 size_t evs_date_lower(const int *dates, size_t n, int d);
+
+/* a[0..3] equals b[0..3] (one SSE2 compare where there is SSE2): how the
+ * merges of two date columns (the alignment, r-bar's pairs) step through
+ * their long runs of common dates four at a time. */
+static inline int evs_dates_eq4(const int *a, const int *b)
+{
+#if defined(__SSE2__)
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
+    return _mm_movemask_epi8(_mm_cmpeq_epi32(x, y)) == 0xffff;
+#else
+    return memcmp(a, b, 4 * sizeof *a) == 0;
+#endif
+}
 
 /* Write "YYYY-MM-DD" and a NUL into out (11 bytes). */
 void evs_date_format(int days, char out[11]);

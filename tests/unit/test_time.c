@@ -273,18 +273,22 @@ static void test_align_common_dates(void **state)
     (void)state;
     /* security, benchmark and sector index on different calendars (each lacks
      * days the others have), every length parity (the simple returns go two at
-     * a time), simple and log returns, with and without a market and a sector */
-    enum { N = 40 };
+     * a time), simple and log returns, with and without a market and a sector;
+     * from day 40 on, long runs of common dates of every length mod 4 (the
+     * merge copies them four rows at a time) */
+    enum { N = 80 };
     int sd[N], md[N], xd[N];
     double sp[N], mp[N], xp[N];
     size_t ns0 = 0, nm0 = 0, nx0 = 0;
     for (int i = 0; i < N; i++) {
         int d = D(2025, 1, 1) + i;
-        if (i % 7 != 3 && i != 10 && i != 11) {
+        int sec_gap = i < 40 ? i % 7 == 3 || i == 10 || i == 11 : i == 47 || i == 58 || i == 61 || i == 69;
+        int mkt_gap = i < 40 ? i % 5 == 1 || i == 20 : i == 52 || i == 63 || i == 64;
+        if (!sec_gap) {
             sd[ns0] = d;
             sp[ns0++] = 100 + i * 1.5 + (i % 3);
         }
-        if (i % 5 != 1 && i != 20) {
+        if (!mkt_gap) {
             md[nm0] = d;
             mp[nm0++] = 50 + i * 0.25 + (i % 4) * 0.5;
         }
