@@ -294,7 +294,7 @@ static void note_add(evs_firm *f, const char *text, size_t tn)
  * does not depend on how much data lies outside them. */
 static void note_used(evs_firm *f, const char *what, const int *days, size_t n)
 {
-    if (f->est_first_date == EVS_NO_DATE || !f->sp_date || !f->n_span)
+    if (n == 0 || f->est_first_date == EVS_NO_DATE || !f->sp_date || !f->n_span)
         return;
     int lo = f->est_first_date, hi = f->sp_date[f->n_span - 1];
     char text[480], d[11];
@@ -1059,6 +1059,22 @@ static evs_status gaps_report(evs_run *r, const job *jb, size_t total, const evs
     for (size_t jj = 0; jj < total && st == EVS_OK; jj++) {
         evs_firm *f = &r->ev[jb->item_ev[jj]].firm[jb->item_firm[jj]];
         size_t d = jb->sym[jj];
+        /* ten thousand firm-events read once each, cold: what the next ones
+         * read is asked for ahead (their note and day lines, their last span
+         * day, their security's gaps) */
+        if (jj + 8 < total) {
+            const evs_firm *g = &r->ev[jb->item_ev[jj + 8]].firm[jb->item_firm[jj + 8]];
+            __builtin_prefetch(g);
+            __builtin_prefetch(&g->exchange);
+            __builtin_prefetch(g->note);
+            if (jb->sym[jj + 8] != SIZE_MAX)
+                __builtin_prefetch(&gs->memo[jb->sym[jj + 8]]);
+        }
+        if (jj + 4 < total) {
+            const evs_firm *g = &r->ev[jb->item_ev[jj + 4]].firm[jb->item_firm[jj + 4]];
+            if (g->sp_date && g->n_span)
+                __builtin_prefetch(g->sp_date + g->n_span - 1);
+        }
         if (d == SIZE_MAX || !f->exchange || r->data[d].s.n < 2)
             continue;
         size_t m = gap_market(r, jb, jj, f);
