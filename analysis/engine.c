@@ -564,9 +564,11 @@ static evs_status run_pooled(evs_run *r, evs_err *e)
     size_t m = 0;
     for (size_t k = 0; k < r->nev; k++)
         for (size_t i = 0; i < r->ev[k].nfirm; i++)
-            if (r->ev[k].firm[i].ok)
+            if (r->ev[k].firm[i].ok) {
+                widx[m] = k; /* for r-bar: the events' numbers, ascending (a study's events have distinct names) */
                 f[m++] = &r->ev[k].firm[i];
-    r->pooled_rbar = evs_kp_rbar_jobs(f, m, r->jobs);
+            }
+    r->pooled_rbar = evs_kp_rbar_events(f, m, widx, r->jobs);
     for (size_t wi = 0; wi < p0->nwindows; wi++) {
         evs_window win = p0->windows[wi];
         int everywhere = 1;

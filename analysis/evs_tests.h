@@ -80,6 +80,11 @@ double evs_kp_rbar(const evs_firm *const *f, size_t n);
  * fixed chunks of firms, added in order, so the result is the same bits for
  * any jobs. */
 double evs_kp_rbar_jobs(const evs_firm *const *f, size_t n, int jobs);
+/* The same, the same bits, when ev[i] numbers firm i's event (firms of one
+ * event share a number, distinct events have distinct numbers and names,
+ * as in a study) and the firms come in ascending ev: the groups are found
+ * without comparing names, and those of one day 0 by a counting sort. */
+double evs_kp_rbar_events(const evs_firm *const *f, size_t n, const size_t *ev, int jobs);
 
 /* Brown & Warner (1985) crude dependence adjustment's yardstick, shared by
  * the return (bw-cda) and volume (volume-cda) tests: over the estimation

@@ -892,6 +892,7 @@ typedef struct rbar_job {
     const evs_firm *const *f;
     size_t n;
     const size_t *oe, *od, *pe, *pd; /* NULL: the plain loop */
+    const size_t *ev;                /* the firms' event numbers (evs_kp_rbar_events); NULL: by name */
     double *part;                    /* per chunk */
 } rbar_job;
 
@@ -916,7 +917,7 @@ static void rbar_chunk(void *ctx, size_t c)
         const size_t *oe = q->oe, *od = q->od;
         size_t a = q->pe[i] + 1, b = q->pd[i] + 1;
         for (;;) {
-            int ina = a < n && strcmp(f[oe[a]]->event, f[i]->event) == 0;
+            int ina = a < n && (q->ev ? q->ev[oe[a]] == q->ev[i] : strcmp(f[oe[a]]->event, f[i]->event) == 0);
             int inb = b < n && f[od[b]]->day0_date == f[i]->day0_date;
             if (!ina && !inb)
                 break;
@@ -946,7 +947,39 @@ double evs_kp_rbar(const evs_firm *const *f, size_t n)
     return evs_kp_rbar_jobs(f, n, 1);
 }
 
-double evs_kp_rbar_jobs(const evs_firm *const *f, size_t n, int jobs)
+/* od: the firm indices by day 0, then index, as cmp_kp orders them: a stable
+ * counting sort over the days when they span at most 8n + 64 of them, else
+ * qsort_r. -1: out of memory. */
+static int order_by_day0(const evs_firm *const *f, size_t n, size_t *od)
+{
+    int lo = f[0]->day0_date, hi = lo;
+    for (size_t i = 1; i < n; i++) {
+        lo = f[i]->day0_date < lo ? f[i]->day0_date : lo;
+        hi = f[i]->day0_date > hi ? f[i]->day0_date : hi;
+    }
+    size_t span = (size_t)((long)hi - lo) + 1;
+    if (span > 8 * n + 64) {
+        for (size_t i = 0; i < n; i++)
+            od[i] = i;
+        kp_key kd = {f, 1};
+        qsort_r(od, n, sizeof *od, cmp_kp, &kd);
+        return 0;
+    }
+    size_t *cnt = evs_calloc(span + 1, sizeof *cnt);
+    if (!cnt)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        cnt[(size_t)((long)f[i]->day0_date - lo) + 1]++;
+    for (size_t k = 0; k < span; k++)
+        cnt[k + 1] += cnt[k];
+    for (size_t i = 0; i < n; i++)
+        od[cnt[(size_t)((long)f[i]->day0_date - lo)]++] = i;
+    evs_free(cnt);
+    return 0;
+}
+
+/* r-bar with the orders by event (oe, or by ev when given) and by day 0. */
+static double kp_rbar(const evs_firm *const *f, size_t n, const size_t *ev, int jobs)
 {
     if (n < 2)
         return 0.0;
@@ -956,19 +989,29 @@ double evs_kp_rbar_jobs(const evs_firm *const *f, size_t n, int jobs)
     rbar_job q = {.f = f, .n = n, .part = part};
     if (ord) {
         size_t *oe = ord, *od = ord + n, *pe = ord + 2 * n, *pd = ord + 3 * n; /* orders and positions */
-        for (size_t i = 0; i < n; i++)
-            oe[i] = od[i] = i;
-        kp_key ke = {f, 0}, kd = {f, 1};
-        qsort_r(oe, n, sizeof *oe, cmp_kp, &ke);
-        qsort_r(od, n, sizeof *od, cmp_kp, &kd);
-        for (size_t p = 0; p < n; p++) {
-            pe[oe[p]] = p;
-            pd[od[p]] = p;
+        int ok = 1;
+        if (ev) { /* ascending event numbers: the firms' own order is by event, then index */
+            for (size_t i = 0; i < n; i++)
+                oe[i] = i;
+            ok = order_by_day0(f, n, od) == 0;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                oe[i] = od[i] = i;
+            kp_key ke = {f, 0}, kd = {f, 1};
+            qsort_r(oe, n, sizeof *oe, cmp_kp, &ke);
+            qsort_r(od, n, sizeof *od, cmp_kp, &kd);
         }
-        q.oe = oe;
-        q.od = od;
-        q.pe = pe;
-        q.pd = pd;
+        if (ok) {
+            for (size_t p = 0; p < n; p++) {
+                pe[oe[p]] = p;
+                pd[od[p]] = p;
+            }
+            q.oe = oe;
+            q.od = od;
+            q.pe = pe;
+            q.pd = pd;
+            q.ev = ev;
+        }
     }
     double sum = 0;
     if (part) {
@@ -986,4 +1029,14 @@ double evs_kp_rbar_jobs(const evs_firm *const *f, size_t n, int jobs)
         evs_free(part);
     evs_free(ord);
     return sum / ((double)n * (double)(n - 1) / 2.0);
+}
+
+double evs_kp_rbar_jobs(const evs_firm *const *f, size_t n, int jobs)
+{
+    return kp_rbar(f, n, NULL, jobs);
+}
+
+double evs_kp_rbar_events(const evs_firm *const *f, size_t n, const size_t *ev, int jobs)
+{
+    return kp_rbar(f, n, ev, jobs);
 }

@@ -593,6 +593,21 @@ static void test_large_sample_chunks(void **state)
     /* r-bar: threads, and a naive Pearson double loop */
     double r1 = evs_kp_rbar_jobs(fp, NL, 1), r3 = evs_kp_rbar_jobs(fp, NL, 3), naive = 0;
     assert_true(memcmp(&r1, &r3, sizeof r1) == 0);
+    /* with the events numbered (ascending, as the engine passes them): the same
+     * bits, with the days 0 close (counting sort) and far apart (qsort) */
+    size_t *evno = malloc(NL * sizeof *evno);
+    for (int i = 0; i < NL; i++)
+        evno[i] = (size_t)(i / 5);
+    double r1e = evs_kp_rbar_events(fp, NL, evno, 1), r3e = evs_kp_rbar_events(fp, NL, evno, 3);
+    assert_true(memcmp(&r1, &r1e, sizeof r1) == 0 && memcmp(&r1, &r3e, sizeof r1) == 0);
+    for (int i = 0; i < NL; i++)
+        F[i].day0_date = 20000 + (i / 10) * 997; /* pairs of events share a day 0, 130,000 days apart in all */
+    double rf = evs_kp_rbar_jobs(fp, NL, 1), rfe = evs_kp_rbar_events(fp, NL, evno, 1);
+    assert_true(memcmp(&rf, &rfe, sizeof rf) == 0);
+    assert_true(rf != r1); /* the day-0 groups changed: so did the pairs */
+    for (int i = 0; i < NL; i++)
+        F[i].day0_date = 20000 + i / 5;
+    free(evno);
     for (int i = 0; i < NL; i++)
         for (int j = i + 1; j < NL; j++) {
             if (F[i].day0_date != F[j].day0_date)
