@@ -173,7 +173,9 @@ evs_status evs_activity_run(const evs_firm *const *f, const evs_volume *const *v
     }
     double dfc = (double)(n * L2), pc = NAN;
     if (isfinite(chi) && chi >= 0) { /* GSL's default handler aborts on a domain error: only valid input */
-        double pl = gsl_cdf_chisq_P(chi, dfc), pu = gsl_cdf_chisq_Q(chi, dfc);
+        /* the smaller tail: the upper one only when the lower is above 1/2
+         * (each is an incomplete gamma function, GSL's costliest call here) */
+        double pl = gsl_cdf_chisq_P(chi, dfc), pu = pl > 0.5 ? gsl_cdf_chisq_Q(chi, dfc) : pl;
         pc = 2 * (pl < pu ? pl : pu);
         pc = pc > 1 ? 1 : pc;
     }
