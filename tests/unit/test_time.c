@@ -272,8 +272,9 @@ static void test_align_common_dates(void **state)
 {
     (void)state;
     /* security, benchmark and sector index on different calendars (each lacks
-     * days the others have), every length parity (the simple returns go two at
-     * a time), simple and log returns, with and without a market and a sector;
+     * days the others have), every length mod 4 (the simple returns go four
+     * at a time with AVX, two with SSE2), simple and log returns, with and
+     * without a market and a sector;
      * from day 40 on, long runs of common dates of every length mod 4 (the
      * merge copies them four rows at a time) */
     enum { N = 80 };
