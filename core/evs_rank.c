@@ -352,7 +352,23 @@ static int rank_bucket(const double *v, size_t n, double *out, evs_ranked *tmp, 
     _Alignas(16) uint16_t cnt[2 * NEAR_MAXN];
     uint16_t bk[NEAR_MAXN];
     memset(cnt, 0, nb * sizeof *cnt);
-    for (i = 0; i < n; i++) {
+    i = 0;
+#if defined(__SSE2__)
+    { /* two buckets a step: the same products, sums, clamps and truncations */
+        const __m128d vs = _mm_set1_pd(scale), vo = _mm_set1_pd(off), zero = _mm_setzero_pd(), vh = _mm_set1_pd(hi);
+        for (; i + 2 <= n; i += 2) {
+            __m128d z = _mm_add_pd(_mm_mul_pd(_mm_loadu_pd(v + i), vs), vo);
+            z = _mm_min_pd(_mm_max_pd(z, zero), vh); /* maxpd gives its second operand, 0, for NaN and -0.0 too */
+            __m128i b = _mm_cvttpd_epi32(z);
+            uint32_t b0 = (uint32_t)_mm_cvtsi128_si32(b), b1 = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(b, 4));
+            bk[i] = (uint16_t)b0;
+            bk[i + 1] = (uint16_t)b1;
+            cnt[b0]++;
+            cnt[b1]++;
+        }
+    }
+#endif
+    for (; i < n; i++) {
         double z = v[i] * scale + off;
         z = z > 0 ? z : 0; /* also the clamp of -inf */
         z = z < hi ? z : hi;
