@@ -252,24 +252,28 @@ static int finish_pairs(evs_ranked *tmp, size_t n, double *out, double *median, 
     if (median)
         *median = n % 2 ? tmp[n / 2].v : 0.5 * (tmp[n / 2 - 1].v + tmp[n / 2].v);
     double ties = 0;
+    /* the midranks, and the order in the same pass (tmp read once) */
     for (size_t a = 0; a < n;) {
         size_t b = a;
         double x = tmp[a].v;
         while (b + 1 < n && tmp[b + 1].v == x)
             b++;
         if (b == a) { /* no tie: the usual case */
-            out[tmp[a].i] = (double)a + 1.0;
+            size_t i = tmp[a].i;
+            out[i] = (double)a + 1.0;
+            if (order)
+                order[a] = (uint32_t)i;
         } else {
             double r = (double)(a + b) / 2.0 + 1.0, t = (double)(b - a + 1);
             ties += t * t * t - t;
-            for (size_t k = a; k <= b; k++)
+            for (size_t k = a; k <= b; k++) {
                 out[tmp[k].i] = r;
+                if (order)
+                    order[k] = (uint32_t)tmp[k].i;
+            }
         }
         a = b + 1;
     }
-    if (order)
-        for (size_t k = 0; k < n; k++)
-            order[k] = (uint32_t)tmp[k].i;
     *ties_out = ties;
     return 1;
 }
