@@ -1163,34 +1163,12 @@ static evs_status find_overlaps(evs_run *r, const job *jb, size_t total, const e
         st = evs_nomem(e);
         goto out;
     }
-    int all_daily = 1;
-    for (size_t jj = 0; jj < total && all_daily; jj++)
-        all_daily = jb->sym[jj] != SIZE_MAX;
-    if (all_daily) {
-        /* every firm-event has its security's data file, one per symbol: the
-         * same grouping by a counting sort on the file's index, each group in
-         * item order as ov_cmp leaves it, without comparing strings */
-        size_t *start = evs_calloc(r->ndata + 1, sizeof *start);
-        if (!start) {
-            st = evs_nomem(e);
-            goto out;
-        }
-        for (size_t jj = 0; jj < total; jj++)
-            start[jb->sym[jj] + 1]++;
-        for (size_t d = 0; d < r->ndata; d++)
-            start[d + 1] += start[d];
-        for (size_t jj = 0; jj < total; jj++) {
-            const char *sym = r->ev[jb->item_ev[jj]].firm[jb->item_firm[jj]].symbol;
-            key[start[jb->sym[jj]]++] = (ov_key){jb->sym[jj], sym, jj}; /* head: the file, not the name */
-        }
-        evs_free(start);
-    } else {
-        for (size_t jj = 0; jj < total; jj++) {
-            const char *sym = r->ev[jb->item_ev[jj]].firm[jb->item_firm[jj]].symbol;
-            key[jj] = (ov_key){head8(sym), sym, jj};
-        }
-        qsort(key, total, sizeof *key, ov_cmp);
+    for (size_t jj = 0; jj < total; jj++)
+    {
+        const char *sym = r->ev[jb->item_ev[jj]].firm[jb->item_firm[jj]].symbol;
+        key[jj] = (ov_key){head8(sym), sym, jj};
     }
+    qsort(key, total, sizeof *key, ov_cmp);
     for (size_t q = 0; q < total; q++)
         pos[key[q].item] = q;
     for (size_t jj = 0; jj < total && st == EVS_OK; jj++) {
@@ -1198,9 +1176,7 @@ static evs_status find_overlaps(evs_run *r, const job *jb, size_t total, const e
         const evs_firm *f = &r->ev[k].firm[jb->item_firm[jj]];
         if (!f->ok)
             continue;
-        const ov_key *kj = &key[pos[jj]];
-        for (size_t q = pos[jj] + 1;
-             q < total && (all_daily ? key[q].head == kj->head : ov_symcmp(&key[q], kj) == 0) && st == EVS_OK; q++) {
+        for (size_t q = pos[jj] + 1; q < total && ov_symcmp(&key[q], &key[pos[jj]]) == 0 && st == EVS_OK; q++) {
             size_t j2 = key[q].item;
             if (jb->item_ev[j2] <= k)
                 continue;
