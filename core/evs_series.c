@@ -100,6 +100,11 @@ void evs_series_keep_price(evs_series *s)
     if (!s->uses_adj)
         memmove(keep, s->close, s->n * sizeof *keep);
     size_t off = (size_t)((char *)keep - b), bytes = off + s->n * sizeof *keep;
+    /* every column's place in the block, taken before realloc, which may move it */
+    size_t at[C_N] = {0}, at_date = (size_t)((char *)s->date - b);
+    for (int c = C_OPEN; c < C_N; c++)
+        if (*col_ptr(s, c))
+            at[c] = (size_t)((char *)*col_ptr(s, c) - b);
     /* the block shortened in place (glibc splits the chunk and frees the
      * rest); should realloc move it, every column moves with it */
     char *nb = evs_reallocarray(b, bytes, 1);
@@ -108,12 +113,10 @@ void evs_series_keep_price(evs_series *s)
             keep[r] = NAN;
         return;
     }
-    for (int c = C_OPEN; c < C_N; c++) {
-        double **p = col_ptr(s, c);
-        if (*p)
-            *p = (double *)(void *)(nb + ((char *)*p - b));
-    }
-    s->date = (int *)(void *)(nb + ((char *)s->date - b));
+    for (int c = C_OPEN; c < C_N; c++)
+        if (*col_ptr(s, c))
+            *col_ptr(s, c) = (double *)(void *)(nb + at[c]);
+    s->date = (int *)(void *)(nb + at_date);
     keep = (double *)(void *)(nb + off);
     s->mem = nb;
     s->cap = s->n;
